@@ -1,0 +1,25 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Sales Order Lifecycle",
+    "summary": "Review, cancellation, archive, reassignment, low-stock alerts "
+    "and payment follow-up for sales orders",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "author": "Lifecycle Addons",
+    "license": "LGPL-3",
+    "depends": [
+        "mail",
+        "account",
+        "sale_management",
+        "sale_stock",
+    ],
+    "data": [],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/product_demo.xml",
+        "demo/stock_demo.xml",
+        "demo/sale_order_demo.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,69 @@
+from odoo import fields
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(TransactionCase):
+    """The demo data loads and shows every situation later features build on.
+
+    The test database is always created with demo data (scripts/test); these
+    tests fail, rather than skip, when it is not there.
+    """
+
+    def demo(self, name):
+        return self.env.ref(f"sale_order_lifecycle.{name}")
+
+    def test_orders_in_each_state(self):
+        states = {
+            name: self.demo(name).state
+            for name in (
+                "sale_order_maple_draft_demo",
+                "sale_order_formosa_sent_demo",
+                "sale_order_lotus_confirmed_demo",
+                "sale_order_harbor_overdue_demo",
+                "sale_order_harbor_done_demo",
+                "sale_order_lotus_cancelled_demo",
+            )
+        }
+        self.assertEqual(
+            states,
+            {
+                "sale_order_maple_draft_demo": "draft",
+                "sale_order_formosa_sent_demo": "sent",
+                "sale_order_lotus_confirmed_demo": "sale",
+                "sale_order_harbor_overdue_demo": "sale",
+                "sale_order_harbor_done_demo": "sale",
+                "sale_order_lotus_cancelled_demo": "cancel",
+            },
+        )
+        done = self.demo("sale_order_harbor_done_demo")
+        self.assertTrue(done.locked)
+        self.assertEqual(done.picking_ids.mapped("state"), ["done"])
+        self.assertEqual(done.invoice_status, "invoiced")
+        self.assertEqual(done.invoice_ids.mapped("state"), ["posted"])
+
+    def test_customers(self):
+        new_customer = self.demo("res_partner_maple_demo")
+        confirmed = self.env["sale.order"].search_count(
+            [("partner_id", "=", new_customer.id), ("state", "=", "sale")]
+        )
+        self.assertEqual(confirmed, 0, "the new customer has no confirmed order")
+
+        overdue = self.demo("sale_order_harbor_overdue_demo").invoice_ids
+        self.assertEqual(len(overdue), 1)
+        self.assertEqual(overdue.state, "posted")
+        self.assertEqual(overdue.payment_state, "not_paid")
+        self.assertLess(overdue.invoice_date_due, fields.Date.context_today(overdue))
+
+        abroad = self.demo("res_partner_formosa_demo")
+        self.assertNotEqual(abroad.country_id, self.env.company.country_id)
+
+    def test_stock_in_two_warehouses(self):
+        tea_set = self.demo("product_tea_set_demo")
+        self.assertTrue(tea_set.is_storable)
+        main = self.env.ref("stock.warehouse0")
+        south = self.demo("stock_warehouse_south_demo")
+        # Opening stock minus what the demo orders delivered or reserved.
+        self.assertEqual(tea_set.with_context(warehouse_id=main.id).qty_available, 44)
+        self.assertEqual(tea_set.with_context(warehouse_id=south.id).qty_available, 20)
+        self.assertEqual(tea_set.with_context(warehouse_id=south.id).free_qty, 15)
