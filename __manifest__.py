@@ -13,13 +13,22 @@
         "sale_management",
         "sale_stock",
     ],
-    "data": [],
+    "data": [
+        "data/ir_cron_data.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/product_demo.xml",
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "sale_order_lifecycle/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -30,11 +30,12 @@ link_addon() {
 }
 
 # A clean copy of the project's files (tracked, or new and not ignored) in
-# .cache/stage/sale_order_lifecycle, for the tools that walk the whole module
-# folder or need its real name (pylint-odoo, pytest-odoo, the i18n exporter):
-# they must see neither .venv/ nor .cache/.
+# .cache/stage-NAME/sale_order_lifecycle, for the tools that walk the whole
+# module folder or need its real name (pylint-odoo, pytest-odoo, the i18n
+# exporter): they must see neither .venv/ nor .cache/. One copy per use, so that
+# a benchmark and the tests can run side by side.
 stage_addon() {
-    local stage="$CACHE/stage"
+    local stage="$CACHE/stage-$1"
     rm -rf "$stage"
     mkdir -p "$stage/$ADDON"
     if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then

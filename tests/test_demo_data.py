@@ -36,6 +36,7 @@ class TestDemoData(TransactionCase):
                 "sale_order_lotus_cancelled_demo": "cancel",
             },
         )
+        self.assertFalse(self.demo("sale_order_lotus_cancelled_demo").active)
         done = self.demo("sale_order_harbor_done_demo")
         self.assertTrue(done.locked)
         self.assertEqual(done.picking_ids.mapped("state"), ["done"])

@@ -1,4 +1,7 @@
-"""pytest-odoo only: import Odoo's test framework in test mode, as Odoo's runner does.
+"""pytest plugin for the Odoo suite: import Odoo's test framework in test mode.
+
+Loaded by scripts/test with ``-p odoo_test_mode``, before any test module is
+collected.
 
 Odoo logs an error when ``odoo.tests`` is first imported outside test mode, and
 pytest-odoo turns test mode on only around each test module, after collection

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sale_auto_archive = fields.Boolean(
+        related="company_id.sale_auto_archive",
+        readonly=False,
+    )
+    sale_auto_archive_days = fields.Integer(
+        related="company_id.sale_auto_archive_days",
+        readonly=False,
+    )
+    sale_archive_require_paid = fields.Boolean(
+        related="company_id.sale_archive_require_paid",
+        readonly=False,
+    )

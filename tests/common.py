@@ -1,0 +1,129 @@
+from odoo import Command
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+
+class LifecycleMixin:
+    """Users of every role, a customer and stocked products; no demo data used."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            login="sol_salesman",
+            name="Sam Salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.salesman_other = new_test_user(
+            cls.env,
+            login="sol_salesman_other",
+            name="Olga Salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.sale_manager = new_test_user(
+            cls.env,
+            login="sol_sale_manager",
+            name="Mia Manager",
+            groups="sales_team.group_sale_manager",
+        )
+        cls.accountant = new_test_user(
+            cls.env,
+            login="sol_accountant",
+            name="Ada Accountant",
+            groups="account.group_account_invoice,sales_team.group_sale_salesman_all_leads",
+        )
+        cls.stock_user = new_test_user(
+            cls.env,
+            login="sol_stock_user",
+            name="Stan Stock",
+            groups="stock.group_stock_user",
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Lifecycle Customer", "email": "customer@example.com"}
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Lifecycle Storable",
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 100.0,
+                "standard_price": 60.0,
+                "invoice_policy": "delivery",
+            }
+        )
+        cls.env["stock.quant"]._update_available_quantity(
+            cls.product, cls.warehouse.lot_stock_id, 100_000
+        )
+
+    @classmethod
+    def create_orders(cls, count=1, user=None, qty=2, **values):
+        """Quotations of ``qty`` units of the storable product, in one create."""
+        return cls.env["sale.order"].create(
+            [
+                {
+                    "partner_id": cls.customer.id,
+                    "user_id": (user or cls.salesman).id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.product.id, "product_uom_qty": qty}
+                        )
+                    ],
+                    **values,
+                }
+                for _i in range(count)
+            ]
+        )
+
+    @classmethod
+    def deliver(cls, orders):
+        pickings = orders.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        pickings.move_ids.picked = True
+        pickings.button_validate()
+
+    @classmethod
+    def invoice(cls, orders, post=True):
+        invoices = orders._create_invoices(grouped=True)
+        if post:
+            invoices.action_post()
+        return invoices
+
+    @classmethod
+    def create_finished_orders(cls, count=1, **values):
+        """Confirmed, fully delivered and invoiced (posted) orders."""
+        orders = cls.create_orders(count, **values)
+        orders.action_confirm()
+        cls.deliver(orders)
+        cls.invoice(orders)
+        return orders
+
+    def pay(self, invoices):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoices.ids
+        ).create({}).action_create_payments()
+
+    def count_queries(self, func):
+        """Number of queries ``func`` runs, counted like ``assertQueryCount``
+        (pending writes and precommit hooks, e.g. tracking, included), on a
+        cleared cache."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.env.cr.sql_log_count - start
+
+
+class LifecycleCommon(LifecycleMixin, TransactionCase):
+    pass
+
+
+class LifecycleHttpCommon(LifecycleMixin, HttpCase):
+    pass
