@@ -14,8 +14,14 @@
         "sale_stock",
     ],
     "data": [
+        "security/ir.model.access.csv",
+        "security/ir_rules.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
+        "wizards/sale_order_reassign_wizard_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_order_assignment_views.xml",
+        "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [

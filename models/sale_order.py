@@ -2,11 +2,12 @@ import logging
 import threading
 from datetime import timedelta
 
+from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, format_list, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -48,6 +49,22 @@ class SaleOrder(models.Model):
         help="The order this one was duplicated from.",
     )
 
+    assignment_ids = fields.One2many(
+        comodel_name="sale.order.assignment",
+        inverse_name="order_id",
+        string="Reassignments",
+    )
+    previous_user_ids = fields.Many2many(
+        comodel_name="res.users",
+        relation="sale_order_previous_user_rel",
+        column1="order_id",
+        column2="user_id",
+        string="Former Salespersons",
+        copy=False,
+        readonly=True,
+        help="Salespersons who handled the order before; they keep read access.",
+    )
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -64,7 +81,20 @@ class SaleOrder(models.Model):
                 "archived_by_id": not activate and self.env.uid,
             }
         self._check_archived_readonly(vals)
-        res = super().write(vals)
+        handlers = None
+        records = self
+        if "user_id" in vals or "team_id" in vals:
+            handlers = {order: (order.user_id, order.team_id) for order in self}
+            # Odoo's "you have been assigned" mail goes once per order: our
+            # notice replaces it with one digest per person. A pure reassignment
+            # is told in the chatter by our note instead of field tracking.
+            records = self.with_context(
+                mail_auto_subscribe_no_notify=True,
+                mail_notrack=vals.keys() <= {"user_id", "team_id"},
+            )
+        res = super(SaleOrder, records).write(vals)
+        if handlers:
+            self._log_reassignments(handlers)
         if toggled:
             # One chatter note per order, logged in batch (field tracking would
             # cost queries per order on large archive runs).
@@ -104,6 +134,21 @@ class SaleOrder(models.Model):
                 body=self.env._("Duplicated as %(order)s.", order=copy._get_html_link())
             )
         return new_orders
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_open_reassign_wizard(self):
+        self._check_can_reassign()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reassign Orders"),
+            "res_model": "sale.order.reassign.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
 
     # ------------------------------------------------------------------
     # Business methods
@@ -320,3 +365,143 @@ class SaleOrder(models.Model):
         if finished:
             finished.action_archive()
         return finished
+
+    # ------------------------------------------------------------------
+    # Reassignment
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_open_orders_domain(self):
+        """Orders still being worked on: quotations and confirmed orders that
+        are neither locked, cancelled nor archived."""
+        return [("state", "in", ("draft", "sent", "sale")), ("locked", "=", False)]
+
+    def _check_can_reassign(self):
+        """Salespersons reassign their own orders; Sales Administrators any.
+        Cancelled and archived orders keep their history as it is."""
+        problems = []
+        is_manager = self.env.user.has_group("sales_team.group_sale_manager")
+        for order in self:
+            if not order.active:
+                problems.append(self.env._("%(order)s is archived", order=order.name))
+            elif order.state == "cancel":
+                problems.append(self.env._("%(order)s is cancelled", order=order.name))
+            elif not is_manager and order.user_id != self.env.user:
+                problems.append(
+                    self.env._(
+                        "%(order)s is handled by %(user)s; only a Sales Administrator "
+                        "can reassign it",
+                        order=order.name,
+                        user=order.user_id.name or self.env._("nobody"),
+                    )
+                )
+        if problems:
+            raise UserError(
+                self.env._(
+                    "Nothing was reassigned; these orders cannot be:\n%(list)s",
+                    list="\n".join(f"- {problem}" for problem in problems),
+                )
+            )
+
+    def _log_reassignments(self, handlers):
+        """Record the history of the orders whose salesperson or team changed
+        (``handlers``: {order: (user, team) before}) and tell the people."""
+        assignments = self.env["sale.order.assignment"].create(
+            [
+                {
+                    "order_id": order.id,
+                    "from_user_id": user.id,
+                    "to_user_id": order.user_id.id,
+                    "from_team_id": team.id,
+                    "to_team_id": order.team_id.id,
+                    "reason": self.env.context.get("sale_reassign_reason"),
+                }
+                for order, (user, team) in handlers.items()
+                if (user, team) != (order.user_id, order.team_id)
+            ]
+        )
+        if assignments:
+            assignments.order_id._apply_reassignment(assignments)
+
+    def _apply_reassignment(self, assignments):
+        """History, chatter notes, followers, activities and notifications of a
+        reassignment, grouped by person rather than by order.
+
+        Runs as superuser: the rights were checked on the write itself, and a
+        salesperson who hands over an own order can no longer write it.
+        """
+        orders_sudo = self.sudo()
+        orders_sudo._message_log_batch(
+            bodies={row.order_id.id: row._get_summary_html() for row in assignments}
+        )
+        moved = assignments.filtered(lambda row: row.from_user_id != row.to_user_id)
+        for from_user in moved.from_user_id:
+            rows = moved.filtered(lambda row, user=from_user: row.from_user_id == user)
+            rows.order_id.sudo().write(
+                {"previous_user_ids": [Command.link(from_user.id)]}
+            )
+        activities_sudo = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", moved.order_id.ids),
+                    ("user_id", "in", moved.from_user_id.ids),
+                ]
+            )
+        )
+        reason = self.env.context.get("sale_reassign_reason") or ""
+        notify = self.env.context.get("sale_reassign_notify", True)
+        for to_user in moved.to_user_id:
+            rows = moved.filtered(lambda row, user=to_user: row.to_user_id == user)
+            to_orders_sudo = rows.order_id.sudo()
+            to_orders_sudo.message_subscribe(partner_ids=to_user.partner_id.ids)
+            activities_sudo.filtered(
+                lambda act, ids=set(to_orders_sudo.ids): act.res_id in ids
+            ).with_context(mail_activity_quick_update=True).write(
+                {"user_id": to_user.id}
+            )
+            if to_user == self.env.user:
+                continue
+            to_orders_sudo.with_context(
+                mail_activity_quick_update=True
+            ).activity_schedule(
+                "sale_order_lifecycle.mail_activity_type_order_reassigned",
+                note=reason,
+                user_id=to_user.id,
+            )
+            if notify:
+                self._notify_reassignment(
+                    to_user,
+                    self.env._(
+                        "Orders reassigned to you: %(orders)s",
+                        orders=self._links(to_orders_sudo),
+                    ),
+                )
+        if notify:
+            for from_user in moved.from_user_id - self.env.user:
+                rows = moved.filtered(
+                    lambda row, user=from_user: row.from_user_id == user
+                )
+                self._notify_reassignment(
+                    from_user,
+                    self.env._(
+                        "Orders you handled were reassigned: %(orders)s. You can still "
+                        "follow them (read only).",
+                        orders=self._links(rows.order_id),
+                    ),
+                )
+
+    @api.model
+    def _links(self, orders):
+        return Markup(
+            format_list(self.env, [order._get_html_link() for order in orders])
+        )
+
+    def _notify_reassignment(self, user, body):
+        self.env["mail.thread"].message_notify(
+            partner_ids=user.partner_id.ids,
+            subject=self.env._("Sales orders reassigned"),
+            body=Markup("<p>%s</p>") % body,
+        )

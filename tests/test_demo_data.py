@@ -37,6 +37,11 @@ class TestDemoData(TransactionCase):
             },
         )
         self.assertFalse(self.demo("sale_order_lotus_cancelled_demo").active)
+        reassigned = self.demo("sale_order_formosa_sent_demo")
+        self.assertEqual(reassigned.previous_user_ids, self.env.ref("base.user_demo"))
+        self.assertEqual(
+            reassigned.assignment_ids.reason, "Key account moved to the export desk"
+        )
         done = self.demo("sale_order_harbor_done_demo")
         self.assertTrue(done.locked)
         self.assertEqual(done.picking_ids.mapped("state"), ["done"])
