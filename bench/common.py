@@ -8,10 +8,14 @@ import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 
+_configured = []
+
 
 @contextlib.contextmanager
 def environment(conf, db):
-    odoo.tools.config.parse_config(["-c", conf, "-d", db, "--log-level=warn"])
+    if not _configured:
+        odoo.tools.config.parse_config(["-c", conf, "-d", db, "--log-level=warn"])
+        _configured.append(conf)
     with Registry(db).cursor() as cr:
         yield api.Environment(cr, SUPERUSER_ID, {})
 

@@ -4,5 +4,7 @@ from . import res_partner
 from . import res_users
 from . import sale_order
 from . import sale_order_assignment
+from . import sale_order_cancel_reason
 from . import sale_order_line
 from . import account_move
+from . import stock_picking

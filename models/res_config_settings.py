@@ -16,3 +16,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sale_archive_require_paid",
         readonly=False,
     )
+    sale_cancel_final = fields.Boolean(
+        related="company_id.sale_cancel_final",
+        readonly=False,
+    )
+    sale_cancel_approval_amount = fields.Monetary(
+        related="company_id.sale_cancel_approval_amount",
+        readonly=False,
+        currency_field="currency_id",
+    )

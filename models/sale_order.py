@@ -40,6 +40,37 @@ class SaleOrder(models.Model):
         copy=False,
         readonly=True,
     )
+    cancel_reason_id = fields.Many2one(
+        comodel_name="sale.order.cancel.reason",
+        string="Cancellation Reason",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+    )
+    cancel_note = fields.Text(
+        string="Cancellation Note",
+        copy=False,
+        readonly=True,
+    )
+    cancel_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Cancelled By",
+        copy=False,
+        readonly=True,
+        help="Who cancelled the order, or asked for its cancellation.",
+    )
+    cancel_request_state = fields.Selection(
+        selection=[
+            ("none", "None"),
+            ("pending", "Waiting for Approval"),
+            ("rejected", "Rejected"),
+        ],
+        string="Cancellation Request",
+        default="none",
+        copy=False,
+        readonly=True,
+        index=True,
+    )
     origin_order_id = fields.Many2one(
         comodel_name="sale.order",
         string="Duplicated From",
@@ -139,6 +170,70 @@ class SaleOrder(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    def action_cancel(self):
+        """Every cancellation goes through the reason wizard; RPC callers may give
+        the reason in the context (``sale_cancel_reason_id``, ``sale_cancel_note``)."""
+        reason = self._get_context_cancel_reason()
+        if reason:
+            _cancelled, requested = self._cancel_with_reason(
+                reason, self.env.context.get("sale_cancel_note")
+            )
+            if requested:
+                return self._notification(
+                    self.env._(
+                        "The cancellation of %(orders)s waits for a Sales "
+                        "Administrator's approval.",
+                        orders=", ".join(requested.mapped("name")),
+                    ),
+                    kind="warning",
+                )
+            return True
+        if len(self) > 1:
+            raise UserError(
+                self.env._(
+                    "Give the reason of the cancellation: cancel one order from its "
+                    "form, or several with the Cancel action of the list."
+                )
+            )
+        return super().action_cancel()
+
+    def action_draft(self):
+        final = self.filtered(
+            lambda order: order.state == "cancel" and order.company_id.sale_cancel_final
+        )
+        if final:
+            raise UserError(
+                self.env._(
+                    "Cancelled orders are final (%(orders)s): duplicate the order to "
+                    "start again.",
+                    orders=", ".join(final.mapped("name")),
+                )
+            )
+        return super().action_draft()
+
+    def action_cancel_request_approve(self):
+        self._check_cancel_approver()
+        pending = self.filtered(lambda order: order.cancel_request_state == "pending")
+        for reason in pending.cancel_reason_id:
+            orders = pending.filtered(
+                lambda order, reason=reason: order.cancel_reason_id == reason
+            )
+            orders.with_context(sale_cancel_reason_id=reason.id)._action_cancel()
+            if reason.notify_customer:
+                orders._send_cancel_mail()
+        return True
+
+    def action_cancel_request_reject(self):
+        self._check_cancel_approver()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Cancellation"),
+            "res_model": "sale.order.cancel.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
+
     def action_open_reassign_wizard(self):
         self._check_can_reassign()
         return {
@@ -154,10 +249,295 @@ class SaleOrder(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
+    def action_confirm(self):
+        self._check_no_pending_cancellation()
+        return super().action_confirm()
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        self._check_no_pending_cancellation()
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
+
+    def _show_cancel_wizard(self):
+        # Drafts too go through the reason step, unless the reason is given.
+        return not self._get_context_cancel_reason()
+
     def _action_cancel(self):
+        """Every path that cancels (wizard, mass cancel, approval, portal
+        decline) ends here: refuse what must not be cancelled, then record who,
+        when and why, close pending approvals and tell the salespersons."""
+        self._check_cancel_allowed()
+        reason = self._get_context_cancel_reason()
         res = super()._action_cancel()
-        self.write({"cancel_date": fields.Datetime.now()})
+        values = {
+            "cancel_date": fields.Datetime.now(),
+            "cancel_request_state": "none",
+        }
+        if reason:
+            values["cancel_reason_id"] = reason.id
+            values["cancel_note"] = self.env.context.get("sale_cancel_note") or False
+        requested = self.filtered(lambda order: order.cancel_request_state == "pending")
+        (self - requested).write({**values, "cancel_user_id": self.env.uid})
+        requested.write(values)
+        self._close_cancel_activities(self.env._("Order cancelled."))
+        self.sudo()._message_log_batch(
+            bodies={order.id: order._get_cancel_summary_html() for order in self}
+        )
+        for user in self.user_id - self.env.user:
+            orders = self.filtered(lambda order, user=user: order.user_id == user)
+            self._notify_user(
+                user,
+                self.env._(
+                    "%(user)s cancelled your orders: %(orders)s",
+                    user=self.env.user.name,
+                    orders=self._links(orders),
+                ),
+                subject=self.env._("Sales orders cancelled"),
+            )
         return res
+
+    @api.model
+    def _get_context_cancel_reason(self):
+        reason_id = self.env.context.get("sale_cancel_reason_id")
+        return (
+            self.env["sale.order.cancel.reason"].browse(reason_id).exists()
+            if reason_id
+            else False
+        )
+
+    def _get_cancel_blockers(self):
+        """Return ``{order: [reason, ...]}`` for the orders that must not be
+        cancelled as they are: locked, delivered, or invoiced."""
+        blockers = {}
+        for order in self.filtered(lambda order: order.state != "cancel"):
+            reasons = []
+            if order.locked:
+                reasons.append(self.env._("it is locked: unlock it first"))
+            delivered = order.order_line.filtered(lambda line: line.qty_delivered > 0)
+            if delivered:
+                pickings = order.picking_ids.filtered(
+                    lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+                )
+                reasons.append(
+                    self.env._(
+                        "goods were delivered (%(pickings)s): create a return first",
+                        pickings=", ".join(pickings.mapped("name"))
+                        or delivered[0].name,
+                    )
+                )
+            posted = order.invoice_ids.filtered(lambda move: move.state == "posted")
+            if (
+                posted
+                and order.currency_id.compare_amounts(
+                    sum(posted.mapped("amount_total_signed")), 0
+                )
+                > 0
+            ):
+                reasons.append(
+                    self.env._(
+                        "posted invoices not fully reversed (%(invoices)s): ask "
+                        "accounting for a credit note",
+                        invoices=", ".join(
+                            posted.filtered(
+                                lambda m: m.move_type == "out_invoice"
+                            ).mapped("name")
+                        ),
+                    )
+                )
+            if reasons:
+                blockers[order] = reasons
+        return blockers
+
+    def _check_cancel_allowed(self):
+        blockers = self._get_cancel_blockers()
+        if blockers:
+            raise UserError(
+                self.env._(
+                    "Nothing was cancelled; these orders cannot be:\n%(details)s",
+                    details=self._format_blockers(blockers),
+                )
+            )
+
+    @api.model
+    def _format_blockers(self, blockers):
+        return "\n".join(
+            f"- {order.name}: {'; '.join(reasons)}"
+            for order, reasons in blockers.items()
+        )
+
+    def _check_no_pending_cancellation(self):
+        pending = self.filtered(lambda order: order.cancel_request_state == "pending")
+        if pending:
+            raise UserError(
+                self.env._(
+                    "A cancellation of %(orders)s is waiting for approval: it cannot "
+                    "go further until a Sales Administrator decides.",
+                    orders=", ".join(pending.mapped("name")),
+                )
+            )
+
+    def _check_cancel_approver(self):
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only a Sales Administrator can decide on a cancellation request."
+                )
+            )
+        own = self.filtered(lambda order: order.cancel_user_id == self.env.user)
+        if own:
+            raise AccessError(
+                self.env._(
+                    "You asked for the cancellation of %(orders)s: another Sales "
+                    "Administrator must decide.",
+                    orders=", ".join(own.mapped("name")),
+                )
+            )
+
+    def _cancel_needs_approval(self, reason):
+        """Orders of ``self`` whose cancellation needs a Sales Administrator,
+        unless the current user is one."""
+        if self.env.user.has_group("sales_team.group_sale_manager"):
+            return self.browse()
+        if reason.requires_approval:
+            return self.filtered(lambda order: order.state != "cancel")
+
+        def above_threshold(order):
+            threshold = order.company_id.sale_cancel_approval_amount
+            if not threshold:
+                return False
+            amount = order.currency_id._convert(
+                order.amount_total,
+                order.company_id.currency_id,
+                order.company_id,
+                order.date_order or fields.Date.context_today(order),
+            )
+            return order.company_id.currency_id.compare_amounts(amount, threshold) >= 0
+
+        return self.filtered(
+            lambda order: order.state != "cancel" and above_threshold(order)
+        )
+
+    def _cancel_with_reason(self, reason, note=False):
+        """Cancel the orders for ``reason``, or ask for approval where needed.
+
+        Nothing is applied when one order is refused. Returns the cancelled
+        orders and those now waiting for approval.
+        """
+        if reason.note_required and not (note or "").strip():
+            raise UserError(
+                self.env._(
+                    "The reason %(reason)s needs a note explaining the cancellation.",
+                    reason=reason.name,
+                )
+            )
+        orders = self.filtered(lambda order: order.state != "cancel")
+        orders._check_no_pending_cancellation()
+        orders._check_cancel_allowed()
+        requested = orders._cancel_needs_approval(reason)
+        if requested:
+            requested._request_cancel_approval(reason, note)
+        cancelled = orders - requested
+        if cancelled:
+            cancelled.with_context(
+                sale_cancel_reason_id=reason.id, sale_cancel_note=note
+            )._action_cancel()
+        return cancelled, requested
+
+    def _request_cancel_approval(self, reason, note):
+        self.write(
+            {
+                "cancel_request_state": "pending",
+                "cancel_reason_id": reason.id,
+                "cancel_note": note or False,
+                "cancel_user_id": self.env.uid,
+            }
+        )
+        approvers = self.env.ref("sales_team.group_sale_manager").users.filtered(
+            lambda user: not user.share and user != self.env.user
+        )
+        self._message_log_batch(
+            bodies={
+                order.id: order._get_cancel_summary_html(requested=True)
+                for order in self
+            }
+        )
+        orders_sudo = self.sudo()
+        for approver in approvers:
+            orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
+                "sale_order_lifecycle.mail_activity_type_order_approval",
+                summary=self.env._("Approve the cancellation"),
+                note=reason.name + (f": {note}" if note else ""),
+                user_id=approver.id,
+            )
+
+    def _reject_cancel_request(self, reason):
+        self._check_cancel_approver()
+        pending = self.filtered(lambda order: order.cancel_request_state == "pending")
+        pending._close_cancel_activities(
+            self.env._("Rejected: %(reason)s", reason=reason)
+        )
+        pending.write({"cancel_request_state": "rejected"})
+        pending._message_log_batch(
+            bodies={
+                order.id: Markup("<p>%s</p>")
+                % self.env._("Cancellation rejected: %(reason)s", reason=reason)
+                for order in pending
+            }
+        )
+        for requester in pending.cancel_user_id:
+            orders = pending.filtered(
+                lambda order, user=requester: order.cancel_user_id == user
+            )
+            orders.sudo().with_context(
+                mail_activity_quick_update=True
+            ).activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Cancellation rejected"),
+                note=reason,
+                user_id=requester.id,
+            )
+
+    def _close_cancel_activities(self, feedback):
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    (
+                        "activity_type_id",
+                        "=",
+                        self.env.ref(
+                            "sale_order_lifecycle.mail_activity_type_order_approval"
+                        ).id,
+                    ),
+                ]
+            )
+        )
+        activities.action_feedback(feedback=feedback)
+
+    def _get_cancel_summary_html(self, requested=False):
+        self.ensure_one()
+        reason = self.cancel_reason_id.name or self.env._("no reason given")
+        if requested:
+            text = self.env._(
+                "Cancellation requested, waiting for approval: %(reason)s",
+                reason=reason,
+            )
+        else:
+            text = self.env._("Order cancelled: %(reason)s", reason=reason)
+        if self.cancel_note:
+            text = self.env._(
+                "%(text)s. Note: %(note)s", text=text, note=self.cancel_note
+            )
+        return Markup("<p>%s</p>") % text
+
+    def _send_cancel_mail(self):
+        template = self.env.ref(
+            "sale_order_lifecycle.mail_template_sale_cancellation_reason"
+        )
+        for order in self:
+            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
 
     def _check_archive_transition(self, activate):
         """Refuse archiving unfinished orders, and unarchiving without the right.
@@ -181,15 +561,11 @@ class SaleOrder(models.Model):
             return
         blockers = self._get_archive_blockers()
         if blockers:
-            details = "\n".join(
-                f"- {order.name}: {'; '.join(reasons)}"
-                for order, reasons in blockers.items()
-            )
             raise UserError(
                 self.env._(
                     "Only finished orders can be archived. Nothing was archived; "
                     "these orders are still open:\n%(details)s",
-                    details=details,
+                    details=self._format_blockers(blockers),
                 )
             )
 
@@ -472,7 +848,7 @@ class SaleOrder(models.Model):
                 user_id=to_user.id,
             )
             if notify:
-                self._notify_reassignment(
+                self._notify_user(
                     to_user,
                     self.env._(
                         "Orders reassigned to you: %(orders)s",
@@ -484,7 +860,7 @@ class SaleOrder(models.Model):
                 rows = moved.filtered(
                     lambda row, user=from_user: row.from_user_id == user
                 )
-                self._notify_reassignment(
+                self._notify_user(
                     from_user,
                     self.env._(
                         "Orders you handled were reassigned: %(orders)s. You can still "
@@ -499,9 +875,23 @@ class SaleOrder(models.Model):
             format_list(self.env, [order._get_html_link() for order in orders])
         )
 
-    def _notify_reassignment(self, user, body):
+    @api.model
+    def _notification(self, message, kind="success", sticky=False):
+        """Client action: a notification, then close the dialog."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "message": message,
+                "sticky": sticky,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _notify_user(self, user, body, subject=None):
         self.env["mail.thread"].message_notify(
             partner_ids=user.partner_id.ids,
-            subject=self.env._("Sales orders reassigned"),
+            subject=subject or self.env._("Sales orders reassigned"),
             body=Markup("<p>%s</p>") % body,
         )

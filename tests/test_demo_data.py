@@ -36,7 +36,12 @@ class TestDemoData(TransactionCase):
                 "sale_order_lotus_cancelled_demo": "cancel",
             },
         )
-        self.assertFalse(self.demo("sale_order_lotus_cancelled_demo").active)
+        cancelled = self.demo("sale_order_lotus_cancelled_demo")
+        self.assertFalse(cancelled.active)
+        self.assertEqual(
+            cancelled.cancel_reason_id,
+            self.env.ref("sale_order_lifecycle.cancel_reason_customer_request"),
+        )
         reassigned = self.demo("sale_order_formosa_sent_demo")
         self.assertEqual(reassigned.previous_user_ids, self.env.ref("base.user_demo"))
         self.assertEqual(

@@ -100,19 +100,13 @@ class SaleOrderReassignWizard(models.TransientModel):
             sale_reassign_reason=self.reason.strip(),
             sale_reassign_notify=self.notify,
         ).write(vals)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s of %(total)s orders reassigned; the others already had "
-                    "this salesperson and team.",
-                    count=len(changed),
-                    total=len(orders),
-                )
-                if len(changed) != len(orders)
-                else self.env._("%(count)s orders reassigned.", count=len(changed)),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        if len(changed) != len(orders):
+            message = self.env._(
+                "%(count)s of %(total)s orders reassigned; the others already had "
+                "this salesperson and team.",
+                count=len(changed),
+                total=len(orders),
+            )
+        else:
+            message = self.env._("%(count)s orders reassigned.", count=len(changed))
+        return self.env["sale.order"]._notification(message)

@@ -1,0 +1,335 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from odoo.addons.sale_order_lifecycle.models.sale_order import (
+    SaleOrder as LifecycleOrder,
+)
+
+from .common import LifecycleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCancel(LifecycleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reason = cls.env["sale.order.cancel.reason"].create(
+            {"name": "Changed mind"}
+        )
+        cls.reason_approval = cls.env["sale.order.cancel.reason"].create(
+            {"name": "Wrong price", "requires_approval": True}
+        )
+        cls.reason_note = cls.env["sale.order.cancel.reason"].create(
+            {"name": "Something else", "note_required": True}
+        )
+        cls.reason_notify = cls.env["sale.order.cancel.reason"].create(
+            {"name": "No more stock", "notify_customer": True}
+        )
+        cls.other_manager = cls.env["res.users"].create(
+            {
+                "name": "Max Manager",
+                "login": "sol_other_manager",
+                "groups_id": [(6, 0, cls.env.ref("sales_team.group_sale_manager").ids)],
+            }
+        )
+
+    def cancel_wizard(self, order, user=None, **values):
+        action = order.with_user(user or self.salesman).action_cancel()
+        self.assertEqual(action["res_model"], "sale.order.cancel")
+        form = Form(
+            self.env["sale.order.cancel"]
+            .with_user(user or self.salesman)
+            .with_context(**action["context"])
+        )
+        for name, value in values.items():
+            setattr(form, name, value)
+        return form.save()
+
+    def confirmed(self, count=1, **values):
+        orders = self.create_orders(count, **values)
+        orders.action_confirm()
+        return orders
+
+    def test_every_state_goes_through_the_reason_wizard(self):
+        draft = self.create_orders()
+        wizard = self.cancel_wizard(draft, reason_id=self.reason)
+        with self.assertRaisesRegex(UserError, "several with the Cancel action"):
+            (draft | self.create_orders()).action_cancel()
+        wizard.action_cancel()
+        self.assertEqual(draft.state, "cancel")
+        self.assertRecordValues(
+            draft,
+            [
+                {
+                    "cancel_reason_id": self.reason.id,
+                    "cancel_user_id": self.salesman.id,
+                    "cancel_request_state": "none",
+                }
+            ],
+        )
+        self.assertTrue(draft.cancel_date)
+        self.assertIn("Changed mind", draft.message_ids[0].body)
+
+    def test_reason_and_note_are_required(self):
+        order = self.create_orders()
+        wizard = self.env["sale.order.cancel"].create({"order_id": order.id})
+        with self.assertRaisesRegex(UserError, "Choose the reason"):
+            wizard.action_cancel()
+        wizard.reason_id = self.reason_note
+        with self.assertRaisesRegex(UserError, "needs a note"):
+            wizard.action_cancel()
+        self.assertEqual(order.state, "draft")
+        wizard.note = "Customer merged two orders"
+        wizard.action_cancel()
+        self.assertEqual(order.cancel_note, "Customer merged two orders")
+
+    def test_cancel_confirmed_order_cascades(self):
+        order = self.confirmed()
+        picking = order.picking_ids
+        self.assertEqual(picking.state, "assigned")
+        down_payment = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "fixed", "fixed_amount": 10})
+        )
+        down_payment.create_invoices()
+        draft_invoice = order.invoice_ids
+        self.assertEqual(draft_invoice.state, "draft")
+        # Odoo cancels the draft invoices, which takes invoicing rights.
+        self.cancel_wizard(
+            order, user=self.accountant, reason_id=self.reason
+        ).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(picking.state, "cancel")
+        self.assertFalse(picking.move_ids.move_line_ids, "reservations released")
+        self.assertEqual(
+            self.product.with_context(warehouse_id=self.warehouse.id).free_qty, 100_000
+        )
+        self.assertEqual(draft_invoice.state, "cancel")
+        # The salesperson hears that someone else cancelled the order.
+        notice = self.env["mail.message"].search(
+            [
+                ("subject", "=", "Sales orders cancelled"),
+                ("partner_ids", "in", self.salesman.partner_id.ids),
+            ]
+        )
+        self.assertIn(order.name, notice.body)
+
+    def test_refusals_name_the_documents(self):
+        locked = self.confirmed()
+        locked.action_lock()
+        delivered = self.confirmed()
+        self.deliver(delivered)
+        invoiced = self.create_finished_orders()
+        for order, expected in (
+            (locked, "it is locked"),
+            (delivered, f"goods were delivered ({delivered.picking_ids.name})"),
+            (
+                invoiced,
+                f"posted invoices not fully reversed ({invoiced.invoice_ids.name})",
+            ),
+        ):
+            with self.subTest(expected=expected):
+                wizard = self.env["sale.order.cancel"].create(
+                    {"order_id": order.id, "reason_id": self.reason.id}
+                )
+                with self.assertRaises(UserError) as error:
+                    wizard.action_cancel()
+                self.assertIn(f"- {order.name}: ", str(error.exception))
+                self.assertIn(expected, str(error.exception))
+                self.assertEqual(order.state, "sale")
+        # Odoo's own flows are refused too.
+        with self.assertRaisesRegex(UserError, "goods were delivered"):
+            delivered._action_cancel()
+
+    def test_cancel_allowed_once_returned_and_refunded(self):
+        order = self.create_finished_orders()
+        picking = order.picking_ids
+        wizard = Form(
+            self.env["stock.return.picking"].with_context(
+                active_ids=picking.ids,
+                active_id=picking.id,
+                active_model="stock.picking",
+            )
+        ).save()
+        wizard.product_return_moves.write({"quantity": 2, "to_refund": True})
+        returned = self.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
+        returned.move_ids.write({"quantity": 2, "picked": True})
+        returned.button_validate()
+        credit_note = order.invoice_ids._reverse_moves(cancel=True)
+        self.assertEqual(credit_note.state, "posted")
+        order.with_context(sale_cancel_reason_id=self.reason.id).action_cancel()
+        self.assertEqual(order.state, "cancel")
+
+    def test_approval_requested_then_approved(self):
+        order = self.confirmed()
+        result = (
+            order.with_user(self.salesman)
+            .with_context(sale_cancel_reason_id=self.reason_approval.id)
+            .action_cancel()
+        )
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.cancel_request_state, "pending")
+        approval_type = self.env.ref(
+            "sale_order_lifecycle.mail_activity_type_order_approval"
+        )
+        activities = order.activity_ids.filtered(
+            lambda a: a.activity_type_id == approval_type
+        )
+        self.assertIn(self.sale_manager, activities.user_id)
+        # Nothing goes further meanwhile.
+        with self.assertRaisesRegex(UserError, "waiting for approval"):
+            order.picking_ids.button_validate()
+        with self.assertRaisesRegex(UserError, "waiting for approval"):
+            order._create_invoices()
+        quotation = self.create_orders()
+        quotation.with_user(self.salesman).with_context(
+            sale_cancel_reason_id=self.reason_approval.id
+        ).action_cancel()
+        with self.assertRaisesRegex(UserError, "waiting for approval"):
+            quotation.action_confirm()
+        # Only another Sales Administrator decides.
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesman).action_cancel_request_approve()
+        order.with_user(self.sale_manager).action_cancel_request_approve()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.cancel_user_id, self.salesman, "the requester is kept")
+        self.assertEqual(order.cancel_reason_id, self.reason_approval)
+        self.assertFalse(
+            order.activity_ids.filtered(lambda a: a.activity_type_id == approval_type)
+        )
+
+    def test_requester_cannot_approve_own_request(self):
+        self.company.sale_cancel_approval_amount = 1
+        order = self.confirmed()
+        # A Sales Administrator's own cancellation needs no approval.
+        order.with_user(self.sale_manager).with_context(
+            sale_cancel_reason_id=self.reason.id
+        ).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        other = self.confirmed()
+        other.with_user(self.salesman).with_context(
+            sale_cancel_reason_id=self.reason.id
+        ).action_cancel()
+        self.assertEqual(other.cancel_request_state, "pending", "above the threshold")
+        other.cancel_user_id = self.sale_manager
+        with self.assertRaisesRegex(AccessError, "another Sales Administrator"):
+            other.with_user(self.sale_manager).action_cancel_request_approve()
+
+    def test_rejection_tells_the_requester(self):
+        order = self.confirmed()
+        order.with_user(self.salesman).with_context(
+            sale_cancel_reason_id=self.reason_approval.id
+        ).action_cancel()
+        action = order.with_user(self.sale_manager).action_cancel_request_reject()
+        wizard = (
+            self.env["sale.order.cancel.reject.wizard"]
+            .with_user(self.sale_manager)
+            .with_context(**action["context"])
+            .create({"reason": "The customer confirmed by phone"})
+        )
+        wizard.action_reject()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.cancel_request_state, "rejected")
+        todo = order.activity_ids.filtered(lambda a: a.user_id == self.salesman)
+        self.assertIn("The customer confirmed by phone", todo.note)
+        order.picking_ids.move_ids.picked = True
+        order.picking_ids.button_validate()
+        self.assertEqual(order.picking_ids.state, "done", "the order goes on")
+
+    def test_cancelled_is_final_unless_disabled(self):
+        order = self.create_orders()
+        order.with_context(sale_cancel_reason_id=self.reason.id).action_cancel()
+        with self.assertRaisesRegex(UserError, "duplicate the order"):
+            order.action_draft()
+        copy = order.copy()
+        self.assertEqual(copy.origin_order_id, order)
+        self.company.sale_cancel_final = False
+        order.action_draft()
+        self.assertEqual(order.state, "draft")
+
+    def test_mass_cancel_mixed_orders(self):
+        fine = self.confirmed(2)
+        locked = self.confirmed()
+        locked.action_lock()
+        delivered = self.confirmed()
+        self.deliver(delivered)
+        already = self.create_orders()
+        already._action_cancel()
+        self.company.sale_cancel_approval_amount = 1000
+        big = self.confirmed(qty=20)
+        orders = fine | locked | delivered | already | big
+        wizard = (
+            self.env["sale.mass.cancel.orders"]
+            .with_user(self.salesman_other)
+            .with_context(active_ids=orders.ids)
+            .create({"reason_id": self.reason.id})
+        )
+        self.assertIn(locked.name, wizard.blocked_info)
+        self.assertIn(delivered.name, wizard.blocked_info)
+        self.assertNotIn(fine[0].name, wizard.blocked_info)
+        orders.write({"user_id": self.salesman_other.id})
+        result = wizard.action_mass_cancel()
+        message = result["params"]["message"]
+        self.assertEqual(fine.mapped("state"), ["cancel", "cancel"])
+        self.assertEqual((locked | delivered).mapped("state"), ["sale", "sale"])
+        self.assertEqual(big.cancel_request_state, "pending")
+        self.assertIn("2 orders cancelled", message)
+        self.assertIn(f"1 waiting for approval: {big.name}", message)
+        self.assertIn(f"{locked.name}: it is locked", message)
+
+    def test_mass_cancel_needs_a_reason_and_mails_the_customer(self):
+        order = self.confirmed()
+        wizard = (
+            self.env["sale.mass.cancel.orders"]
+            .with_context(active_ids=order.ids)
+            .create({})
+        )
+        with self.assertRaisesRegex(UserError, "Choose the reason"):
+            wizard.action_mass_cancel()
+        self.assertEqual(order.state, "sale")
+        wizard.reason_id = self.reason_notify
+        wizard.action_mass_cancel()
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", order.id)]
+        )
+        to_customer = mails.filtered(lambda mail: self.customer in mail.recipient_ids)
+        self.assertEqual(len(to_customer), 1)
+        self.assertIn("No more stock", to_customer.body_html)
+
+    def test_salesman_cancels_own_orders_only(self):
+        other = self.create_orders(user=self.salesman_other)
+        with self.assertRaises(AccessError):
+            other.with_user(self.salesman).with_context(
+                sale_cancel_reason_id=self.reason.id
+            ).action_cancel()
+        self.assertEqual(other.state, "draft")
+
+    def odoo_cancel(self, orders):
+        """Odoo's own cancellation, without this module's layer."""
+        return super(LifecycleOrder, orders)._action_cancel()
+
+    def test_mass_cancel_query_count_grows_only_with_odoo(self):
+        """Our work on top of Odoo's own cancellation (per order and picking in
+        sale_stock) costs the same for 5 and 50 orders."""
+
+        def mass_cancel(orders):
+            wizard = self.env["sale.mass.cancel.orders"].with_context(
+                active_ids=orders.ids
+            )
+            return wizard.create({"reason_id": self.reason.id}).action_mass_cancel
+
+        ours_5, bare_5 = self.confirmed(5), self.confirmed(5)
+        odoo_5 = self.count_queries(lambda: self.odoo_cancel(bare_5))
+        overhead_5 = self.count_queries(mass_cancel(ours_5)) - odoo_5
+        ours_50, bare_50 = self.confirmed(50), self.confirmed(50)
+        odoo_50 = self.count_queries(lambda: self.odoo_cancel(bare_50))
+        self.assertGreater(odoo_50, odoo_5, "Odoo's own work grows with the orders")
+        run = mass_cancel(ours_50)
+        self.env.invalidate_all()
+        with self.assertQueryCount(odoo_50 + overhead_5 + 5):
+            run()
+        self.assertEqual(set((ours_50 | bare_50).mapped("state")), {"cancel"})

@@ -1,0 +1,71 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SaleMassCancelOrders(models.TransientModel):
+    _inherit = "sale.mass.cancel.orders"
+
+    reason_id = fields.Many2one(
+        comodel_name="sale.order.cancel.reason",
+    )
+    note = fields.Text()
+    note_required = fields.Boolean(
+        related="reason_id.note_required",
+    )
+    blocked_info = fields.Text(
+        string="Cannot Be Cancelled",
+        compute="_compute_blocked_info",
+    )
+
+    @api.depends("sale_order_ids")
+    def _compute_blocked_info(self):
+        for wizard in self:
+            blockers = wizard._get_blockers()
+            wizard.blocked_info = (
+                self.env["sale.order"]._format_blockers(blockers) if blockers else False
+            )
+
+    def _get_blockers(self):
+        orders = self.sale_order_ids.filtered(lambda order: order.state != "cancel")
+        blockers = orders._get_cancel_blockers()
+        for order in orders.filtered(lambda o: o.cancel_request_state == "pending"):
+            blockers.setdefault(order, []).append(
+                self.env._("its cancellation is already waiting for approval")
+            )
+        return blockers
+
+    def action_mass_cancel(self):
+        """Cancel what can be, with one reason; ask approval where needed; skip
+        and report the rest. An order is cancelled whole or not at all."""
+        self.ensure_one()
+        reason = self.reason_id
+        if not reason:
+            raise UserError(self.env._("Choose the reason of the cancellation."))
+        blockers = self._get_blockers()
+        orders = self.sale_order_ids.filtered(lambda order: order.state != "cancel")
+        blocked = orders.browse([order.id for order in blockers])
+        cancelled, requested = (orders - blocked)._cancel_with_reason(reason, self.note)
+        if reason.notify_customer:
+            cancelled._send_cancel_mail()
+        lines = [self.env._("%(count)s orders cancelled.", count=len(cancelled))]
+        if requested:
+            lines.append(
+                self.env._(
+                    "%(count)s waiting for approval: %(orders)s.",
+                    count=len(requested),
+                    orders=", ".join(requested.mapped("name")),
+                )
+            )
+        if blockers:
+            lines.append(
+                self.env._(
+                    "%(count)s not cancelled:\n%(details)s",
+                    count=len(blockers),
+                    details=self.env["sale.order"]._format_blockers(blockers),
+                )
+            )
+        return self.env["sale.order"]._notification(
+            "\n".join(lines),
+            kind="warning" if blockers or requested else "success",
+            sticky=bool(blockers),
+        )
