@@ -29,6 +29,9 @@
         "views/sale_order_cancellation_views.xml",
         "views/sale_order_assignment_views.xml",
         "views/res_users_views.xml",
+        "views/stock_low_stock_alert_views.xml",
+        "views/stock_low_stock_rule_views.xml",
+        "reports/stock_low_stock_report.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [

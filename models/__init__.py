@@ -1,3 +1,4 @@
+from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -7,4 +8,6 @@ from . import sale_order_assignment
 from . import sale_order_cancel_reason
 from . import sale_order_line
 from . import account_move
+from . import stock_low_stock_alert
+from . import stock_low_stock_rule
 from . import stock_picking

@@ -115,8 +115,10 @@ pg_start() {
     if configured_pg_ok; then
         say "using the configured PostgreSQL server (${PGHOST:-local socket}:${PGPORT:-5432} as ${PGUSER:-$(id -un)})"
         DB_ARGS=(--db_host="${PGHOST:-}" --db_port="${PGPORT:-5432}" --db_user="${PGUSER:-$(id -un)}")
-        [ -n "${PGPASSWORD:-}" ] && DB_ARGS+=(--db_password="$PGPASSWORD")
-        return
+        if [ -n "${PGPASSWORD:-}" ]; then
+            DB_ARGS+=(--db_password="$PGPASSWORD")
+        fi
+        return 0
     fi
     local bindir
     bindir=$(pg_bindir)

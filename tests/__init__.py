@@ -6,3 +6,5 @@ from . import test_reassign
 from . import test_reassign_tour
 from . import test_cancel
 from . import test_cancel_tour
+from . import test_low_stock
+from . import test_low_stock_tour

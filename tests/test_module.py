@@ -16,15 +16,17 @@ class TestModule(TransactionCase):
         return self.env[model].browse(data.mapped("res_id"))
 
     def test_every_window_action_renders_for_its_users(self):
+        """Each action renders for the administrator and for every role that
+        may read its model (salesperson, stock user, accountant)."""
         actions = self.module_records("ir.actions.act_window")
         self.assertTrue(actions, "the module defines window actions")
-        users = [
-            self.env.user,
-            new_test_user(
-                self.env,
-                login="sol_views_salesman",
-                groups="sales_team.group_sale_salesman",
-            ),
+        roles = [
+            new_test_user(self.env, login=f"sol_views_{name}", groups=groups)
+            for name, groups in (
+                ("salesman", "sales_team.group_sale_salesman"),
+                ("stock", "stock.group_stock_user"),
+                ("accountant", "account.group_account_invoice"),
+            )
         ]
         for action in actions:
             views = [(view.view_id.id, view.view_mode) for view in action.view_ids]
@@ -35,9 +37,16 @@ class TestModule(TransactionCase):
                 if mode not in modes
             ]
             views.append((action.search_view_id.id, "search"))
+            Model = self.env[action.res_model]
+            users = [self.env.user] + [
+                user for user in roles if Model.with_user(user).has_access("read")
+            ]
+            self.assertGreater(
+                len(users), 1, f"{action.name}: no role but admin reads it"
+            )
             for user in users:
                 with self.subTest(action=action.name, user=user.login):
-                    result = self.env[action.res_model].with_user(user).get_views(views)
+                    result = Model.with_user(user).get_views(views)
                     self.assertEqual(set(result["views"]), {mode for _v, mode in views})
 
     def test_every_inherited_view_applies(self):

@@ -1,0 +1,314 @@
+from odoo import api, fields, models
+from odoo.tools import SQL, float_round
+
+FIGURES = (
+    "qty_on_hand",
+    "qty_free",
+    "qty_incoming",
+    "daily_sales",
+    "days_of_cover",
+    "qty_suggested",
+)
+
+
+class StockLowStockAlert(models.Model):
+    _name = "stock.low.stock.alert"
+    _description = "Low-Stock Alert"
+    _order = "severity desc, days_of_cover, id desc"
+
+    rule_id = fields.Many2one(
+        comodel_name="stock.low.stock.rule",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    company_id = fields.Many2one(
+        related="rule_id.company_id",
+        store=True,
+        index=True,
+    )
+    product_id = fields.Many2one(
+        comodel_name="product.product",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    categ_id = fields.Many2one(
+        related="product_id.categ_id",
+        store=True,
+    )
+    warehouse_id = fields.Many2one(
+        comodel_name="stock.warehouse",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    uom_id = fields.Many2one(
+        related="product_id.uom_id",
+    )
+    qty_on_hand = fields.Float(
+        string="On Hand",
+        digits="Product Unit of Measure",
+        readonly=True,
+    )
+    qty_free = fields.Float(
+        string="Free",
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="On hand less what is reserved for deliveries.",
+    )
+    qty_incoming = fields.Float(
+        string="Incoming",
+        digits="Product Unit of Measure",
+        readonly=True,
+    )
+    daily_sales = fields.Float(
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="Delivered to customers, less their returns, over the rule's window, "
+        "per day.",
+    )
+    days_of_cover = fields.Float(
+        digits=(16, 1),
+        readonly=True,
+        help="How many days the free (and incoming) stock lasts at the daily sales.",
+    )
+    qty_suggested = fields.Float(
+        string="Suggested Quantity",
+        digits="Product Unit of Measure",
+        readonly=True,
+    )
+    severity = fields.Selection(
+        selection=[("warning", "Warning"), ("critical", "Critical")],
+        compute="_compute_severity",
+        store=True,
+        help="Critical: nothing free left, or less than half the rule's threshold.",
+    )
+    state = fields.Selection(
+        selection=[
+            ("open", "Open"),
+            ("acknowledged", "Acknowledged"),
+            ("resolved", "Resolved"),
+        ],
+        default="open",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    first_seen = fields.Datetime(
+        readonly=True,
+    )
+    last_evaluated = fields.Datetime(
+        readonly=True,
+    )
+    resolved_on = fields.Datetime(
+        readonly=True,
+    )
+    explanation = fields.Text(
+        compute="_compute_explanation",
+    )
+
+    def init(self):
+        # At most one alert not resolved per rule, product and warehouse, even
+        # under concurrent evaluations.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS stock_low_stock_alert_open_uniq "
+                "ON stock_low_stock_alert (rule_id, product_id, warehouse_id) "
+                "WHERE state != 'resolved'"
+            )
+        )
+
+    @api.depends("qty_free", "days_of_cover", "qty_incoming", "rule_id.trigger")
+    def _compute_severity(self):
+        for alert in self:
+            rule = alert.rule_id
+            if alert.qty_free <= 0:
+                alert.severity = "critical"
+            elif rule.trigger == "min_qty":
+                available = alert.qty_free + (
+                    alert.qty_incoming if rule.include_incoming else 0
+                )
+                alert.severity = (
+                    "critical" if available < rule.min_qty / 2 else "warning"
+                )
+            else:
+                alert.severity = (
+                    "critical" if alert.days_of_cover < rule.min_days / 2 else "warning"
+                )
+
+    @api.depends(*FIGURES)
+    def _compute_explanation(self):
+        for alert in self:
+            rule = alert.rule_id
+            digits = alert.uom_id.rounding or 0.01
+
+            def qty(value, digits=digits):
+                return float_round(value, precision_rounding=digits)
+
+            lines = [
+                self.env._(
+                    "Free %(free)s = on hand %(on_hand)s less reserved %(reserved)s.",
+                    free=qty(alert.qty_free),
+                    on_hand=qty(alert.qty_on_hand),
+                    reserved=qty(alert.qty_on_hand - alert.qty_free),
+                ),
+                self.env._(
+                    "Incoming: %(incoming)s%(counted)s.",
+                    incoming=qty(alert.qty_incoming),
+                    counted=""
+                    if rule.include_incoming
+                    else self.env._(" (not counted)"),
+                ),
+            ]
+            if alert.daily_sales:
+                lines.append(
+                    self.env._(
+                        "Sold %(sold)s in the last %(days)s days: %(daily)s a day; the "
+                        "stock lasts %(cover)s days.",
+                        sold=qty(alert.daily_sales * rule.window_days),
+                        days=rule.window_days,
+                        daily=round(alert.daily_sales, 2),
+                        cover=round(alert.days_of_cover, 1),
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "No sales in the last %(days)s days: no days of cover.",
+                        days=rule.window_days,
+                    )
+                )
+            lines.append(
+                self.env._(
+                    "Suggested %(suggested)s: enough for %(target)s days of "
+                    "sales%(minimum)s, less what is available.",
+                    suggested=qty(alert.qty_suggested),
+                    target=rule.target_days,
+                    minimum=self.env._(" and the minimum of %(min)s", min=rule.min_qty)
+                    if rule.trigger == "min_qty"
+                    else "",
+                )
+            )
+            alert.explanation = "\n".join(lines)
+
+    @api.depends("product_id", "warehouse_id")
+    def _compute_display_name(self):
+        for alert in self:
+            alert.display_name = (
+                f"{alert.product_id.display_name} ({alert.warehouse_id.code})"
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_acknowledge(self):
+        self.check_access("write")
+        self.filtered(lambda alert: alert.state == "open").write(
+            {"state": "acknowledged"}
+        )
+        return True
+
+    def action_create_orderpoints(self):
+        """Hand the suggestions to Odoo's replenishment: create or update a
+        manual reordering rule per product and warehouse."""
+        self.check_access("write")
+        alerts = self.filtered(lambda alert: alert.state != "resolved")
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        existing = Orderpoint.search(
+            [
+                ("product_id", "in", alerts.product_id.ids),
+                ("warehouse_id", "in", alerts.warehouse_id.ids),
+                ("location_id", "in", alerts.warehouse_id.lot_stock_id.ids),
+            ]
+        )
+        by_key = {(op.product_id, op.warehouse_id): op for op in existing}
+        to_create = []
+        for alert in alerts:
+            minimum, maximum = alert._get_orderpoint_quantities()
+            orderpoint = by_key.get((alert.product_id, alert.warehouse_id))
+            if orderpoint:
+                orderpoint.write(
+                    {"product_min_qty": minimum, "product_max_qty": maximum}
+                )
+            else:
+                to_create.append(
+                    {
+                        "product_id": alert.product_id.id,
+                        "warehouse_id": alert.warehouse_id.id,
+                        "location_id": alert.warehouse_id.lot_stock_id.id,
+                        "company_id": alert.warehouse_id.company_id.id,
+                        "trigger": "manual",
+                        "product_min_qty": minimum,
+                        "product_max_qty": maximum,
+                    }
+                )
+        orderpoints = Orderpoint.create(to_create) | existing
+        alerts.filtered(lambda alert: alert.state == "open").write(
+            {"state": "acknowledged"}
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock.action_orderpoint_replenish"
+        )
+        action["domain"] = [("id", "in", orderpoints.ids)]
+        action["context"] = {"search_default_filter_to_reorder": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _get_orderpoint_quantities(self):
+        """Reorder at the rule's threshold, up to the target cover."""
+        self.ensure_one()
+        rule = self.rule_id
+        if rule.trigger == "min_qty":
+            minimum = rule.min_qty
+        else:
+            minimum = rule.min_days * self.daily_sales
+        maximum = max(minimum, rule.target_days * self.daily_sales)
+        rounding = self.uom_id.rounding or 0.01
+        return (
+            float_round(minimum, precision_rounding=rounding),
+            float_round(maximum, precision_rounding=rounding),
+        )
+
+    @api.model
+    def _update_figures(self, figures_by_alert, now):
+        """Write new figures on many alerts in one statement."""
+        if not figures_by_alert:
+            return
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s)",
+                alert.id,
+                *(figures[name] for name in FIGURES),
+            )
+            for alert, figures in figures_by_alert.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_low_stock_alert a
+                   SET qty_on_hand = v.on_hand, qty_free = v.free,
+                       qty_incoming = v.incoming, daily_sales = v.daily,
+                       days_of_cover = v.cover, qty_suggested = v.suggested,
+                       last_evaluated = %(now)s, write_date = %(now)s,
+                       write_uid = %(uid)s
+                  FROM (VALUES %(rows)s)
+                       AS v(id, on_hand, free, incoming, daily, cover, suggested)
+                 WHERE a.id = v.id
+                """,
+                rows=rows,
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        alerts = self.browse(alert.id for alert in figures_by_alert)
+        alerts.invalidate_recordset([*FIGURES, "last_evaluated"])
+        # The severity depends on the figures written behind the ORM's back.
+        self.env.add_to_compute(self._fields["severity"], alerts)

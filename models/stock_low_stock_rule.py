@@ -1,0 +1,391 @@
+import threading
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+
+class StockLowStockRule(models.Model):
+    _name = "stock.low.stock.rule"
+    _inherit = ("mail.thread", "mail.activity.mixin")
+    _description = "Low-Stock Rule"
+    _order = "name, id"
+
+    name = fields.Char(
+        required=True,
+        translate=True,
+    )
+    active = fields.Boolean(
+        default=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    warehouse_ids = fields.Many2many(
+        comodel_name="stock.warehouse",
+        string="Warehouses",
+        check_company=True,
+        help="Leave empty for every warehouse of the company.",
+    )
+    scope = fields.Selection(
+        selection=[
+            ("all", "All storable products"),
+            ("category", "Product categories"),
+            ("product", "Products"),
+        ],
+        default="all",
+        required=True,
+    )
+    categ_ids = fields.Many2many(
+        comodel_name="product.category",
+        string="Categories",
+        help="Their subcategories are included.",
+    )
+    product_ids = fields.Many2many(
+        comodel_name="product.product",
+        string="Products",
+        domain="[('is_storable', '=', True)]",
+        check_company=True,
+    )
+    trigger = fields.Selection(
+        selection=[
+            ("min_qty", "Free quantity below"),
+            ("days_of_cover", "Days of cover below"),
+        ],
+        default="days_of_cover",
+        required=True,
+    )
+    min_qty = fields.Float(
+        string="Minimum Quantity",
+        digits="Product Unit of Measure",
+        help="Alert when the free quantity (plus incoming, if counted) is below this.",
+    )
+    min_days = fields.Float(
+        string="Minimum Days of Cover",
+        default=7,
+        help="Alert when the stock lasts fewer days than this at the current sales "
+        "pace.",
+    )
+    window_days = fields.Integer(
+        string="Sales Window (Days)",
+        default=30,
+        help="Average daily sales are measured over this many past days.",
+    )
+    include_incoming = fields.Boolean(
+        string="Count Incoming Receipts",
+        default=True,
+    )
+    target_days = fields.Float(
+        string="Target Days of Cover",
+        default=30,
+        help="The replenishment suggestion brings the stock to this many days of "
+        "sales.",
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        help="Gets one activity per evaluation that finds new low-stock products.",
+    )
+    alert_ids = fields.One2many(
+        comodel_name="stock.low.stock.alert",
+        inverse_name="rule_id",
+        string="Alerts",
+    )
+    open_alert_count = fields.Integer(
+        compute="_compute_open_alert_count",
+    )
+
+    @api.depends("alert_ids.state")
+    def _compute_open_alert_count(self):
+        counts = dict(
+            self.env["stock.low.stock.alert"]._read_group(
+                [("rule_id", "in", self.ids), ("state", "!=", "resolved")],
+                ["rule_id"],
+                ["__count"],
+            )
+        )
+        for rule in self:
+            rule.open_alert_count = counts.get(rule, 0)
+
+    @api.constrains("trigger", "min_qty", "min_days", "window_days", "target_days")
+    def _check_thresholds(self):
+        for rule in self:
+            if rule.window_days < 1 or rule.window_days > 3650:
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: the sales window must be between 1 and 3650 days.",
+                        rule=rule.name,
+                    )
+                )
+            if min(rule.min_qty, rule.min_days, rule.target_days) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: quantities and days cannot be negative.",
+                        rule=rule.name,
+                    )
+                )
+            if rule.trigger == "days_of_cover" and not rule.min_days:
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: set the minimum days of cover that raises an alert.",
+                        rule=rule.name,
+                    )
+                )
+
+    @api.constrains("scope", "categ_ids", "product_ids")
+    def _check_scope(self):
+        for rule in self:
+            if (rule.scope == "category" and not rule.categ_ids) or (
+                rule.scope == "product" and not rule.product_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s: choose the categories or products the rule watches.",
+                        rule=rule.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_evaluate(self):
+        self.check_access("write")
+        self._evaluate()
+        return self.action_view_alerts()
+
+    def action_view_alerts(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_order_lifecycle.stock_low_stock_alert_action"
+        )
+        action["domain"] = [("rule_id", "in", self.ids)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Engine
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_evaluate(self):
+        """Evaluate every active rule, one rule per batch, with progress."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        rules = self.search([])
+        for done, rule in enumerate(rules, start=1):
+            rule._evaluate()
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(rules) - done)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _evaluate(self):
+        """Compute the figures of every product and warehouse in scope, then
+        create, update or resolve the alerts: a constant number of queries per
+        rule, whatever the number of products."""
+        Alert = self.env["stock.low.stock.alert"]
+        now = fields.Datetime.now()
+        for rule in self:
+            rows = rule._compute_figures(now)
+            low = {
+                key: figures for key, figures in rows.items() if rule._is_low(figures)
+            }
+            existing = Alert.search(
+                [("rule_id", "=", rule.id), ("state", "!=", "resolved")]
+            )
+            by_key = {
+                (alert.product_id.id, alert.warehouse_id.id): alert
+                for alert in existing
+            }
+            Alert._update_figures(
+                {by_key[key]: figures for key, figures in low.items() if key in by_key},
+                now,
+            )
+            created = Alert.create(
+                [
+                    {
+                        "rule_id": rule.id,
+                        "product_id": product_id,
+                        "warehouse_id": warehouse_id,
+                        "first_seen": now,
+                        "last_evaluated": now,
+                        **figures,
+                    }
+                    for (product_id, warehouse_id), figures in low.items()
+                    if (product_id, warehouse_id) not in by_key
+                ]
+            )
+            resolved = existing.filtered(
+                lambda alert, low=low: (
+                    (alert.product_id.id, alert.warehouse_id.id) not in low
+                )
+            )
+            resolved.write(
+                {"state": "resolved", "resolved_on": now, "last_evaluated": now}
+            )
+            if created and rule.user_id:
+                rule._notify_new_alerts(created)
+
+    def _is_low(self, figures):
+        available = figures["qty_free"] + (
+            figures["qty_incoming"] if self.include_incoming else 0.0
+        )
+        if self.trigger == "min_qty":
+            return available < self.min_qty
+        return figures["daily_sales"] > 0 and figures["days_of_cover"] < self.min_days
+
+    def _get_warehouses(self):
+        return self.warehouse_ids or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)]
+        )
+
+    def _get_product_scope_sql(self):
+        """SQL selecting the ids of the storable products the rule watches."""
+        conditions = [
+            SQL("pt.is_storable"),
+            SQL("pp.active"),
+            SQL("(pt.company_id IS NULL OR pt.company_id = %s)", self.company_id.id),
+        ]
+        if self.scope == "category":
+            paths = [
+                SQL("pc.parent_path LIKE %s", f"{path}%")
+                for path in self.categ_ids.mapped("parent_path")
+            ]
+            conditions.append(
+                SQL(
+                    "pt.categ_id IN (SELECT pc.id FROM product_category pc WHERE %s)",
+                    SQL(" OR ").join(paths),
+                )
+            )
+        elif self.scope == "product":
+            conditions.append(SQL("pp.id IN %s", tuple(self.product_ids.ids)))
+        return SQL(
+            """SELECT pp.id FROM product_product pp
+                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                WHERE %s""",
+            SQL(" AND ").join(conditions),
+        )
+
+    def _compute_figures(self, now):
+        """Return ``{(product_id, warehouse_id): figures}`` for the rule's scope.
+
+        On hand and reserved come from quants in the warehouse's internal
+        locations; incoming from pending moves into them from elsewhere; sales
+        from done moves to customer locations over the window, less customer
+        returns, divided by the window's days.
+        """
+        self.ensure_one()
+        warehouses = self._get_warehouses()
+        if not warehouses:
+            return {}
+        window_start = now - timedelta(days=self.window_days)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH products AS (%(products)s),
+                internal AS (
+                    SELECT id, warehouse_id FROM stock_location
+                     WHERE usage = 'internal' AND warehouse_id IN %(warehouses)s
+                ),
+                stock AS (
+                    SELECT q.product_id, l.warehouse_id,
+                           SUM(q.quantity) AS on_hand,
+                           SUM(q.quantity - q.reserved_quantity) AS free
+                      FROM stock_quant q
+                      JOIN internal l ON l.id = q.location_id
+                     WHERE q.product_id IN (SELECT id FROM products)
+                     GROUP BY q.product_id, l.warehouse_id
+                ),
+                incoming AS (
+                    SELECT m.product_id, l.warehouse_id, SUM(m.product_qty) AS qty
+                      FROM stock_move m
+                      JOIN internal l ON l.id = m.location_dest_id
+                     WHERE m.state IN ('waiting', 'confirmed',
+                                       'partially_available', 'assigned')
+                       AND m.location_id NOT IN (SELECT id FROM internal)
+                       AND m.product_id IN (SELECT id FROM products)
+                     GROUP BY m.product_id, l.warehouse_id
+                ),
+                sales AS (
+                    SELECT m.product_id, l.warehouse_id,
+                           SUM(CASE WHEN dest.usage = 'customer'
+                                    THEN m.product_qty ELSE -m.product_qty END) AS qty
+                      FROM stock_move m
+                      JOIN stock_location src ON src.id = m.location_id
+                      JOIN stock_location dest ON dest.id = m.location_dest_id
+                      JOIN internal l ON l.id = CASE WHEN dest.usage = 'customer'
+                                                     THEN m.location_id
+                                                     ELSE m.location_dest_id END
+                     WHERE m.state = 'done'
+                       AND m.date >= %(window_start)s
+                       AND (dest.usage = 'customer' OR src.usage = 'customer')
+                       AND m.product_id IN (SELECT id FROM products)
+                     GROUP BY m.product_id, l.warehouse_id
+                )
+                SELECT p.id, w.id,
+                       COALESCE(s.on_hand, 0), COALESCE(s.free, 0),
+                       COALESCE(i.qty, 0), GREATEST(COALESCE(sa.qty, 0), 0)
+                  FROM products p
+                 CROSS JOIN stock_warehouse w
+                  LEFT JOIN stock s ON s.product_id = p.id AND s.warehouse_id = w.id
+                  LEFT JOIN incoming i ON i.product_id = p.id AND i.warehouse_id = w.id
+                  LEFT JOIN sales sa ON sa.product_id = p.id AND sa.warehouse_id = w.id
+                 WHERE w.id IN %(warehouses)s
+                """,
+                products=self._get_product_scope_sql(),
+                warehouses=tuple(warehouses.ids),
+                window_start=window_start,
+            )
+        )
+        figures = {}
+        for (
+            product_id,
+            warehouse_id,
+            on_hand,
+            free,
+            incoming,
+            sold,
+        ) in self.env.cr.fetchall():
+            daily = sold / self.window_days
+            available = free + (incoming if self.include_incoming else 0.0)
+            figures[product_id, warehouse_id] = {
+                "qty_on_hand": on_hand,
+                "qty_free": free,
+                "qty_incoming": incoming,
+                "daily_sales": daily,
+                "days_of_cover": available / daily if daily else 0.0,
+                "qty_suggested": max(
+                    0.0,
+                    max(
+                        self.target_days * daily,
+                        self.min_qty if self.trigger == "min_qty" else 0.0,
+                    )
+                    - available,
+                ),
+            }
+        return figures
+
+    def _notify_new_alerts(self, alerts):
+        """One digest activity for the responsible, whatever the number."""
+        self.ensure_one()
+        lines = Markup("").join(
+            Markup("<li>%s</li>") % alert.display_name for alert in alerts[:20]
+        )
+        more = len(alerts) - 20
+        note = Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("%(count)s products newly low on stock.", count=len(alerts)),
+            lines,
+        )
+        if more > 0:
+            note += Markup("<p>%s</p>") % self.env._("And %(count)s more.", count=more)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Low stock: %(count)s new alerts", count=len(alerts)),
+            note=note,
+            user_id=self.user_id.id,
+        )
