@@ -11,54 +11,21 @@ orders to compare with.
 import sys
 from datetime import timedelta
 
-from common import environment, measure, report
+from common import confirmed_order_batches, environment, measure, report
 
-from odoo import Command
 from odoo.tools import SQL
 
 REF = "BENCH-ARCHIVE"
-BATCH = 500
 
 
 def generate(env, count):
-    product = env["product.product"].search([("default_code", "=", REF)], limit=1)
-    if not product:
-        product = env["product.product"].create(
-            {
-                "name": "Bench archive item",
-                "default_code": REF,
-                "type": "consu",
-                "is_storable": True,
-            }
-        )
-    warehouse = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
-    env["stock.quant"]._update_available_quantity(
-        product, warehouse.lot_stock_id, count * 2
-    )
-    customer = env["res.partner"].create({"name": "Bench archive customer"})
     done = 0
-    while done < count:
-        size = min(BATCH, count - done)
-        orders = env["sale.order"].create(
-            [
-                {
-                    "partner_id": customer.id,
-                    "client_order_ref": REF,
-                    "order_line": [
-                        Command.create({"product_id": product.id, "product_uom_qty": 1})
-                    ],
-                }
-                for _i in range(size)
-            ]
-        )
-        orders.action_confirm()
+    for orders in confirmed_order_batches(env, REF, count):
         orders.picking_ids.move_ids.picked = True
         orders.picking_ids.with_context(skip_backorder=True).button_validate()
         orders._create_invoices(grouped=True).action_post()
         env.cr.commit()
-        done += size
+        done += len(orders)
         report(f"generated {done}/{count} finished orders")
 
 

@@ -11,9 +11,7 @@ N [N ...]``.
 import subprocess
 import sys
 
-from common import environment, measure, report
-
-from odoo import Command
+from common import confirmed_order_batches, environment, measure, report
 
 REF = "BENCH-CANCEL"
 
@@ -53,39 +51,7 @@ def confirmed_orders(env, count):
     domain = [("client_order_ref", "=", REF), ("state", "=", "sale")]
     missing = count - SaleOrder.search_count(domain)
     if missing > 0:
-        product = env["product.product"].search([("default_code", "=", REF)], limit=1)
-        if not product:
-            product = env["product.product"].create(
-                {
-                    "name": "Bench cancel item",
-                    "default_code": REF,
-                    "type": "consu",
-                    "is_storable": True,
-                }
-            )
-        warehouse = env["stock.warehouse"].search(
-            [("company_id", "=", env.company.id)], limit=1
-        )
-        env["stock.quant"]._update_available_quantity(
-            product, warehouse.lot_stock_id, missing
-        )
-        customer = env["res.partner"].create({"name": "Bench cancel customer"})
-        for start in range(0, missing, 500):
-            orders = SaleOrder.create(
-                [
-                    {
-                        "partner_id": customer.id,
-                        "client_order_ref": REF,
-                        "order_line": [
-                            Command.create(
-                                {"product_id": product.id, "product_uom_qty": 1}
-                            )
-                        ],
-                    }
-                    for _i in range(min(500, missing - start))
-                ]
-            )
-            orders.action_confirm()
+        for _orders in confirmed_order_batches(env, REF, missing):
             env.cr.commit()
         report(f"{env.cr.dbname}: generated {missing} confirmed orders")
     return SaleOrder.search(domain, limit=count, order="id")

@@ -5,7 +5,7 @@ import sys
 import time
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
 _configured = []
@@ -39,3 +39,40 @@ def measure(env, label, count):
 def report(line):
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
+
+
+def confirmed_order_batches(env, ref, count, batch=500):
+    """Create ``count`` confirmed orders of one stocked storable item, tagged
+    ``ref`` (customer reference), and yield them by batches of ``batch``."""
+    product = env["product.product"].search([("default_code", "=", ref)], limit=1)
+    if not product:
+        product = env["product.product"].create(
+            {
+                "name": f"{ref} item",
+                "default_code": ref,
+                "type": "consu",
+                "is_storable": True,
+            }
+        )
+    warehouse = env["stock.warehouse"].search(
+        [("company_id", "=", env.company.id)], limit=1
+    )
+    env["stock.quant"]._update_available_quantity(
+        product, warehouse.lot_stock_id, count
+    )
+    customer = env["res.partner"].create({"name": f"{ref} customer"})
+    for start in range(0, count, batch):
+        orders = env["sale.order"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "client_order_ref": ref,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 1})
+                    ],
+                }
+                for _i in range(min(batch, count - start))
+            ]
+        )
+        orders.action_confirm()
+        yield orders

@@ -197,6 +197,10 @@ class SaleOrder(models.Model):
             )
         return super().action_cancel()
 
+    def action_confirm(self):
+        self._check_no_pending_cancellation()
+        return super().action_confirm()
+
     def action_draft(self):
         final = self.filtered(
             lambda order: order.state == "cancel" and order.company_id.sale_cancel_final
@@ -214,13 +218,10 @@ class SaleOrder(models.Model):
     def action_cancel_request_approve(self):
         self._check_cancel_approver()
         pending = self.filtered(lambda order: order.cancel_request_state == "pending")
-        for reason in pending.cancel_reason_id:
-            orders = pending.filtered(
-                lambda order, reason=reason: order.cancel_reason_id == reason
-            )
-            orders.with_context(sale_cancel_reason_id=reason.id)._action_cancel()
-            if reason.notify_customer:
-                orders._send_cancel_mail()
+        pending._action_cancel()
+        pending.filtered(
+            lambda order: order.cancel_reason_id.notify_customer
+        )._send_cancel_mail()
         return True
 
     def action_cancel_request_reject(self):
@@ -249,10 +250,6 @@ class SaleOrder(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
-    def action_confirm(self):
-        self._check_no_pending_cancellation()
-        return super().action_confirm()
-
     def _create_invoices(self, grouped=False, final=False, date=None):
         self._check_no_pending_cancellation()
         return super()._create_invoices(grouped=grouped, final=final, date=date)
@@ -268,16 +265,17 @@ class SaleOrder(models.Model):
         self._check_cancel_allowed()
         reason = self._get_context_cancel_reason()
         res = super()._action_cancel()
-        values = {
-            "cancel_date": fields.Datetime.now(),
-            "cancel_request_state": "none",
-        }
-        if reason:
-            values["cancel_reason_id"] = reason.id
-            values["cancel_note"] = self.env.context.get("sale_cancel_note") or False
+        # Approved requests keep the reason, note and requester they recorded.
         requested = self.filtered(lambda order: order.cancel_request_state == "pending")
-        (self - requested).write({**values, "cancel_user_id": self.env.uid})
+        values = {"cancel_date": fields.Datetime.now(), "cancel_request_state": "none"}
         requested.write(values)
+        direct_values = {**values, "cancel_user_id": self.env.uid}
+        if reason:
+            direct_values["cancel_reason_id"] = reason.id
+            direct_values["cancel_note"] = (
+                self.env.context.get("sale_cancel_note") or False
+            )
+        (self - requested).write(direct_values)
         self._close_cancel_activities(self.env._("Order cancelled."))
         self.sudo()._message_log_batch(
             bodies={order.id: order._get_cancel_summary_html() for order in self}

@@ -10,7 +10,7 @@ from odoo.tools import SQL
 
 class StockLowStockRule(models.Model):
     _name = "stock.low.stock.rule"
-    _inherit = ("mail.thread", "mail.activity.mixin")
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Low-Stock Rule"
     _order = "name, id"
 

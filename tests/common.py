@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user
 
 
 class LifecycleMixin:
@@ -101,6 +101,25 @@ class LifecycleMixin:
         cls.deliver(orders)
         cls.invoice(orders)
         return orders
+
+    def return_delivery(self, picking, qty, user=None):
+        """Return ``qty`` of a done delivery, to be refunded; validated."""
+        wizard = Form(
+            self.env["stock.return.picking"]
+            .with_user(user or self.env.user)
+            .with_context(
+                active_ids=picking.ids,
+                active_id=picking.id,
+                active_model="stock.picking",
+            )
+        ).save()
+        wizard.product_return_moves.write({"quantity": qty, "to_refund": True})
+        returned = self.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
+        returned.move_ids.write({"quantity": qty, "picked": True})
+        returned.button_validate()
+        return returned
 
     def pay(self, invoices):
         self.env["account.payment.register"].with_context(

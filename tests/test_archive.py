@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import LifecycleCommon
 
@@ -123,22 +123,9 @@ class TestArchive(LifecycleCommon):
         self.pay(invoice.with_user(self.accountant))
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         # A late return is received and refunded.
-        picking = order.picking_ids
-        wizard = Form(
-            self.env["stock.return.picking"]
-            .with_user(self.stock_user)
-            .with_context(
-                active_ids=picking.ids,
-                active_id=picking.id,
-                active_model="stock.picking",
-            )
-        ).save()
-        wizard.product_return_moves.write({"quantity": 1, "to_refund": True})
-        return_picking = self.env["stock.picking"].browse(
-            wizard.action_create_returns()["res_id"]
+        return_picking = self.return_delivery(
+            order.picking_ids, 1, user=self.stock_user
         )
-        return_picking.move_ids.write({"quantity": 1, "picked": True})
-        return_picking.button_validate()
         self.assertEqual(return_picking.state, "done")
         self.assertEqual(order.order_line.qty_delivered, 1)
         self.assertEqual(order.invoice_status, "to invoice")

@@ -144,20 +144,7 @@ class TestCancel(LifecycleCommon):
 
     def test_cancel_allowed_once_returned_and_refunded(self):
         order = self.create_finished_orders()
-        picking = order.picking_ids
-        wizard = Form(
-            self.env["stock.return.picking"].with_context(
-                active_ids=picking.ids,
-                active_id=picking.id,
-                active_model="stock.picking",
-            )
-        ).save()
-        wizard.product_return_moves.write({"quantity": 2, "to_refund": True})
-        returned = self.env["stock.picking"].browse(
-            wizard.action_create_returns()["res_id"]
-        )
-        returned.move_ids.write({"quantity": 2, "picked": True})
-        returned.button_validate()
+        self.return_delivery(order.picking_ids, 2)
         credit_note = order.invoice_ids._reverse_moves(cancel=True)
         self.assertEqual(credit_note.state, "posted")
         order.with_context(sale_cancel_reason_id=self.reason.id).action_cancel()
@@ -167,7 +154,10 @@ class TestCancel(LifecycleCommon):
         order = self.confirmed()
         result = (
             order.with_user(self.salesman)
-            .with_context(sale_cancel_reason_id=self.reason_approval.id)
+            .with_context(
+                sale_cancel_reason_id=self.reason_approval.id,
+                sale_cancel_note="Typo in the unit price",
+            )
             .action_cancel()
         )
         self.assertEqual(result["params"]["type"], "warning")
@@ -198,6 +188,7 @@ class TestCancel(LifecycleCommon):
         self.assertEqual(order.state, "cancel")
         self.assertEqual(order.cancel_user_id, self.salesman, "the requester is kept")
         self.assertEqual(order.cancel_reason_id, self.reason_approval)
+        self.assertEqual(order.cancel_note, "Typo in the unit price")
         self.assertFalse(
             order.activity_ids.filtered(lambda a: a.activity_type_id == approval_type)
         )

@@ -1,3 +1,4 @@
+from . import sale_order_cancel_reason_mixin
 from . import sale_mass_cancel_orders
 from . import sale_order_cancel
 from . import sale_order_cancel_reject_wizard

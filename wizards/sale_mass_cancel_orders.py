@@ -1,17 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class SaleMassCancelOrders(models.TransientModel):
-    _inherit = "sale.mass.cancel.orders"
+    _name = "sale.mass.cancel.orders"
+    _inherit = ["sale.mass.cancel.orders", "sale.order.cancel.reason.mixin"]
 
-    reason_id = fields.Many2one(
-        comodel_name="sale.order.cancel.reason",
-    )
-    note = fields.Text()
-    note_required = fields.Boolean(
-        related="reason_id.note_required",
-    )
     blocked_info = fields.Text(
         string="Cannot Be Cancelled",
         compute="_compute_blocked_info",
@@ -37,10 +30,8 @@ class SaleMassCancelOrders(models.TransientModel):
     def action_mass_cancel(self):
         """Cancel what can be, with one reason; ask approval where needed; skip
         and report the rest. An order is cancelled whole or not at all."""
-        self.ensure_one()
+        self._check_reason()
         reason = self.reason_id
-        if not reason:
-            raise UserError(self.env._("Choose the reason of the cancellation."))
         blockers = self._get_blockers()
         orders = self.sale_order_ids.filtered(lambda order: order.state != "cancel")
         blocked = orders.browse([order.id for order in blockers])

@@ -1,19 +1,12 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class SaleOrderCancel(models.TransientModel):
-    _inherit = "sale.order.cancel"
+    _name = "sale.order.cancel"
+    _inherit = ["sale.order.cancel", "sale.order.cancel.reason.mixin"]
 
-    reason_id = fields.Many2one(
-        comodel_name="sale.order.cancel.reason",
-    )
-    note = fields.Text()
-    note_required = fields.Boolean(
-        related="reason_id.note_required",
-    )
     notify_customer = fields.Boolean(
         compute="_compute_notify_customer",
         store=True,
@@ -45,18 +38,6 @@ class SaleOrderCancel(models.TransientModel):
                 "Reason: %(reason)s", reason=wizard.reason_id.name
             )
         return res
-
-    def _check_reason(self):
-        self.ensure_one()
-        if not self.reason_id:
-            raise UserError(self.env._("Choose the reason of the cancellation."))
-        if self.reason_id.note_required and not (self.note or "").strip():
-            raise UserError(
-                self.env._(
-                    "The reason %(reason)s needs a note explaining the cancellation.",
-                    reason=self.reason_id.name,
-                )
-            )
 
     def _order_with_reason(self):
         return self.order_id.with_context(
