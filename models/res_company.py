@@ -31,14 +31,32 @@ class ResCompany(models.Model):
         "a Sales Administrator's approval. Zero: no threshold.",
     )
 
-    @api.constrains("sale_cancel_approval_amount")
-    def _check_sale_cancel_approval_amount(self):
+    sale_discrepancy_tolerance = fields.Monetary(
+        string="Discrepancy Tolerance",
+        currency_field="currency_id",
+        help="Differences between orders, invoices and payments up to this amount "
+        "(company currency) are not reported.",
+    )
+    sale_discrepancy_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Discrepancy Accountant",
+        help="Gets one activity a day listing the new order discrepancies.",
+    )
+
+    @api.constrains("sale_cancel_approval_amount", "sale_discrepancy_tolerance")
+    def _check_sale_amounts(self):
         for company in self:
-            if company.sale_cancel_approval_amount < 0:
+            if (
+                min(
+                    company.sale_cancel_approval_amount,
+                    company.sale_discrepancy_tolerance,
+                )
+                < 0
+            ):
                 raise ValidationError(
                     self.env._(
-                        "%(company)s: the cancellation approval threshold cannot be "
-                        "negative; set 0 for no threshold.",
+                        "%(company)s: amounts cannot be negative; set 0 for no "
+                        "threshold or no tolerance.",
                         company=company.name,
                     )
                 )

@@ -25,3 +25,12 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         currency_field="currency_id",
     )
+    sale_discrepancy_tolerance = fields.Monetary(
+        related="company_id.sale_discrepancy_tolerance",
+        readonly=False,
+        currency_field="currency_id",
+    )
+    sale_discrepancy_user_id = fields.Many2one(
+        related="company_id.sale_discrepancy_user_id",
+        readonly=False,
+    )

@@ -8,3 +8,7 @@ from . import test_cancel
 from . import test_cancel_tour
 from . import test_low_stock
 from . import test_low_stock_tour
+from . import test_payment_status
+from . import test_discrepancy
+from . import test_customer_statement
+from . import test_customer_statement_tour

@@ -121,10 +121,12 @@ class LifecycleMixin:
         returned.button_validate()
         return returned
 
-    def pay(self, invoices):
+    def pay(self, invoices, amount=None):
+        """Register a payment of ``amount`` (all that is due by default)."""
+        values = {} if amount is None else {"amount": amount}
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoices.ids
-        ).create({}).action_create_payments()
+        ).create(values)._create_payments()
 
     def count_queries(self, func):
         """Number of queries ``func`` runs, counted like ``assertQueryCount``
@@ -146,3 +148,21 @@ class LifecycleCommon(LifecycleMixin, TransactionCase):
 
 class LifecycleHttpCommon(LifecycleMixin, HttpCase):
     pass
+
+
+class AccountingCommon(LifecycleCommon):
+    """Invoiced on ordered quantities, 100 + 15% tax: 2 units are worth 230."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tax = cls.env["account.tax"].create(
+            {"name": "Sale 15%", "amount": 15, "type_tax_use": "sale"}
+        )
+        cls.product.taxes_id = cls.tax
+        cls.product.invoice_policy = "order"
+
+    def order(self, **values):
+        order = self.create_orders(**values)
+        order.action_confirm()
+        return order

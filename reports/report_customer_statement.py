@@ -1,0 +1,127 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+BUCKETS = ("not_due", "1_30", "31_60", "61_90", "over_90")
+
+
+class ReportCustomerStatement(models.AbstractModel):
+    _name = "report.sale_order_lifecycle.report_customer_statement"
+    _description = "Customer Statement"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        if not data.get("date_to"):
+            raise UserError(
+                self.env._(
+                    "Print statements from Invoicing > Customers > Customer Statements."
+                )
+            )
+        company = (
+            self.env["res.company"].browse(data.get("company_id")) or self.env.company
+        )
+        date_from = fields.Date.to_date(data.get("date_from"))
+        date_to = fields.Date.to_date(data["date_to"])
+        partners = self.env["res.partner"].browse(docids or data.get("partner_ids"))
+        return {
+            "doc_ids": partners.ids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "company": company,
+            "date_from": date_from,
+            "date_to": date_to,
+            "statements": {
+                partner.id: self._get_statement(partner, date_from, date_to, company)
+                for partner in partners
+            },
+        }
+
+    @api.model
+    def _get_statement(self, partner, date_from, date_to, company):
+        """Receivable ledger of the customer over the period, in company currency:
+        opening balance, movements with running balance, closing balance, and
+        what is open at the end date by age (reconciliations after it undone)."""
+        commercial = partner.commercial_partner_id
+        MoveLine = self.env["account.move.line"]
+        base_domain = [
+            ("partner_id", "=", commercial.id),
+            ("company_id", "=", company.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+        ]
+        opening = 0.0
+        if date_from:
+            opening = MoveLine._read_group(
+                [*base_domain, ("date", "<", date_from)], [], ["balance:sum"]
+            )[0][0]
+        period_domain = [*base_domain, ("date", "<=", date_to)]
+        if date_from:
+            period_domain.append(("date", ">=", date_from))
+        lines = MoveLine.search(period_domain, order="date, move_id, id")
+        rows, balance = [], opening
+        for line in lines:
+            balance += line.balance
+            rows.append(
+                {
+                    "date": line.date,
+                    "reference": line.move_id.name,
+                    "label": line.move_id.ref or line.name or "",
+                    "kind": self._kind(line.move_id),
+                    "orders": ", ".join(
+                        line.move_id.line_ids.sale_line_ids.order_id.mapped("name")
+                    ),
+                    "debit": line.debit,
+                    "credit": line.credit,
+                    "balance": balance,
+                }
+            )
+        return {
+            "opening": opening,
+            "lines": rows,
+            "closing": balance,
+            "ageing": self._get_ageing(
+                MoveLine.search([*base_domain, ("date", "<=", date_to)]), date_to
+            ),
+            "currency": company.currency_id,
+        }
+
+    @api.model
+    def _kind(self, move):
+        if move.move_type == "out_invoice":
+            return self.env._("Invoice")
+        if move.move_type == "out_refund":
+            return self.env._("Credit Note")
+        if move.origin_payment_id or move.statement_line_id:
+            return self.env._("Payment")
+        return self.env._("Entry")
+
+    @api.model
+    def _get_ageing(self, lines, date_to):
+        """Open amount of each line at ``date_to`` by days past its due date."""
+        ageing = dict.fromkeys(BUCKETS, 0.0)
+        for line in lines:
+            matched = sum(
+                partial.amount
+                for partial in line.matched_credit_ids
+                if partial.max_date <= date_to
+            ) - sum(
+                partial.amount
+                for partial in line.matched_debit_ids
+                if partial.max_date <= date_to
+            )
+            amount = line.balance - matched
+            if line.company_currency_id.is_zero(amount):
+                continue
+            overdue = (date_to - (line.date_maturity or line.date)).days
+            if overdue <= 0:
+                bucket = "not_due"
+            elif overdue <= 30:
+                bucket = "1_30"
+            elif overdue <= 60:
+                bucket = "31_60"
+            elif overdue <= 90:
+                bucket = "61_90"
+            else:
+                bucket = "over_90"
+            ageing[bucket] += amount
+        return ageing

@@ -1,0 +1,166 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import AccountingCommon
+
+REPORT = "report.sale_order_lifecycle.report_customer_statement"
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerStatement(AccountingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+
+    def days_ago(self, days):
+        return self.today - timedelta(days=days)
+
+    def move(self, amount, days_ago, move_type="out_invoice", partner=None):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": (partner or self.customer).id,
+                "invoice_date": self.days_ago(days_ago),
+                "invoice_date_due": self.days_ago(days_ago),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Goods", "price_unit": amount, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def pay_on(self, invoice, amount, days_ago):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {"amount": amount, "payment_date": self.days_ago(days_ago)}
+        )._create_payments()
+
+    def statement(self, date_from, date_to, partner=None):
+        return self.env[REPORT]._get_statement(
+            partner or self.customer, date_from, date_to, self.company
+        )
+
+    def ledger_balance(self, date_to):
+        return self.env["account.move.line"]._read_group(
+            [
+                ("partner_id", "=", self.customer.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("date", "<=", date_to),
+            ],
+            [],
+            ["balance:sum"],
+        )[0][0]
+
+    def prepare(self):
+        self.move(100, days_ago=100)
+        second = self.move(200, days_ago=45)
+        self.pay_on(second, 50, days_ago=10)
+        order = self.order()
+        invoice = order._create_invoices()
+        invoice.invoice_date = invoice.invoice_date_due = self.days_ago(5)
+        invoice.action_post()
+        self.move(30, days_ago=2, move_type="out_refund")
+        return order
+
+    def test_statement_ties_to_the_ledger(self):
+        order = self.prepare()
+        statement = self.statement(self.days_ago(60), self.today)
+        self.assertEqual(statement["opening"], 100)
+        self.assertAlmostEqual(statement["closing"], 100 + 200 - 50 + 230 - 30)
+        self.assertAlmostEqual(statement["closing"], self.ledger_balance(self.today))
+        self.assertAlmostEqual(statement["lines"][-1]["balance"], statement["closing"])
+        kinds = [line["kind"] for line in statement["lines"]]
+        self.assertEqual(kinds, ["Invoice", "Payment", "Invoice", "Credit Note"])
+        self.assertIn(order.name, statement["lines"][2]["orders"])
+        self.assertEqual(
+            statement["ageing"],
+            {
+                "not_due": 0,
+                "1_30": 230 - 30,
+                "31_60": 150,
+                "61_90": 0,
+                "over_90": 100,
+            },
+        )
+        self.assertAlmostEqual(sum(statement["ageing"].values()), statement["closing"])
+
+    def test_ageing_as_of_the_end_date(self):
+        old = self.move(100, days_ago=40)
+        self.pay_on(old, 100, days_ago=0)
+        yesterday = self.days_ago(1)
+        statement = self.statement(False, yesterday)
+        self.assertEqual(
+            statement["closing"], 100, f"paid after the end date {statement}"
+        )
+        self.assertEqual(statement["ageing"]["31_60"], 100)
+        self.assertEqual(self.statement(False, self.today)["closing"], 0)
+
+    def test_wizard_prints_previews_and_sends(self):
+        self.prepare()
+        other = self.env["res.partner"].create(
+            {"name": "Other Customer", "email": "o@example.com"}
+        )
+        self.move(80, days_ago=3, partner=other)
+        wizard = (
+            self.env["customer.statement.wizard"]
+            .with_user(self.accountant)
+            .with_context(
+                active_model="res.partner", active_ids=(self.customer | other).ids
+            )
+            .create({})
+        )
+        self.assertEqual(wizard.partner_ids, self.customer | other)
+        action = wizard.action_print()
+        self.assertEqual(
+            action["report_name"], "sale_order_lifecycle.report_customer_statement"
+        )
+        self.assertEqual(action["data"]["date_to"], fields.Date.to_string(self.today))
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "sale_order_lifecycle.action_report_customer_statement",
+                self.customer.ids,
+                data=action["data"],
+            )[0]
+            .decode()
+        )
+        self.assertIn("Statement of Account", html)
+        self.assertIn("Closing balance", html)
+        wizard.action_send()
+        mails = self.env["mail.mail"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "in", (self.customer | other).ids),
+            ]
+        )
+        self.assertEqual(len(mails), 2, "one mail per customer")
+        self.assertTrue(all(len(mail.attachment_ids) == 1 for mail in mails))
+
+    def test_bad_input_and_access(self):
+        wizard = self.env["customer.statement.wizard"].create({})
+        with self.assertRaisesRegex(UserError, "Choose the customers"):
+            wizard.action_print()
+        wizard.write(
+            {
+                "partner_ids": [Command.set(self.customer.ids)],
+                "date_from": self.today,
+                "date_to": self.days_ago(1),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "start before it ends"):
+            wizard.action_print()
+        nameless = self.env["res.partner"].create({"name": "No Mail"})
+        wizard.write({"partner_ids": [Command.set(nameless.ids)], "date_from": False})
+        with self.assertRaisesRegex(UserError, "Add an e-mail address to No Mail"):
+            wizard.action_send()
+        with self.assertRaises(AccessError):
+            self.env["customer.statement.wizard"].with_user(self.salesman).create({})
