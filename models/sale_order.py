@@ -71,6 +71,9 @@ class SaleOrder(models.Model):
         readonly=True,
         index=True,
     )
+    sale_cancel_final = fields.Boolean(
+        related="company_id.sale_cancel_final",
+    )
     origin_order_id = fields.Many2one(
         comodel_name="sale.order",
         string="Duplicated From",
