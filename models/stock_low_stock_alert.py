@@ -122,7 +122,15 @@ class StockLowStockAlert(models.Model):
             )
         )
 
-    @api.depends("qty_free", "days_of_cover", "qty_incoming", "rule_id.trigger")
+    @api.depends(
+        "qty_free",
+        "days_of_cover",
+        "qty_incoming",
+        "rule_id.trigger",
+        "rule_id.min_qty",
+        "rule_id.min_days",
+        "rule_id.include_incoming",
+    )
     def _compute_severity(self):
         for alert in self:
             rule = alert.rule_id
