@@ -90,7 +90,9 @@ class SaleOrder(models.Model):
         help="Posted invoices less posted credit notes, for this order's lines, in the "
         "order's currency.",
     )
-    amount_paid = fields.Monetary(
+    # Not ``amount_paid``: Odoo's sale already has it (online payments of the
+    # quotation) and relies on it for prepayment and portal confirmation.
+    amount_invoice_paid = fields.Monetary(
         string="Paid",
         compute="_compute_payment_status",
         store=True,
@@ -184,7 +186,7 @@ class SaleOrder(models.Model):
                 )
             currency = order.currency_id
             order.amount_invoiced_total = invoiced
-            order.amount_paid = paid
+            order.amount_invoice_paid = paid
             order.amount_due = invoiced - paid
             if not moves:
                 order.payment_status = "not_invoiced"
@@ -202,7 +204,7 @@ class SaleOrder(models.Model):
         "amount_total",
         "partner_id",
         "amount_invoiced_total",
-        "amount_paid",
+        "amount_invoice_paid",
         "order_line.qty_delivered",
         "order_line.product_uom_qty",
         "order_line.price_total",
@@ -232,7 +234,7 @@ class SaleOrder(models.Model):
             return formatLang(self.env, amount, currency_obj=currency)
 
         problems = []
-        invoiced, paid = self.amount_invoiced_total, self.amount_paid
+        invoiced, paid = self.amount_invoiced_total, self.amount_invoice_paid
         if self.state == "cancel" and above(invoiced, 0):
             problems.append(
                 self.env._(

@@ -15,7 +15,7 @@ class TestPaymentStatus(AccountingCommon):
                 {
                     "payment_status": status,
                     "amount_invoiced_total": invoiced,
-                    "amount_paid": paid,
+                    "amount_invoice_paid": paid,
                     "amount_due": invoiced - paid,
                 }
             ],
