@@ -282,7 +282,54 @@ class StockLowStockRule(models.Model):
         warehouses = self._get_warehouses()
         if not warehouses:
             return {}
-        window_start = now - timedelta(days=self.window_days)
+        rows = self._query_stock_figures(
+            self._get_product_scope_sql(),
+            warehouses,
+            now - timedelta(days=self.window_days),
+        )
+        figures = {}
+        for product_id, warehouse_id, on_hand, free, incoming, sold in rows:
+            daily = sold / self.window_days
+            available = free + (incoming if self.include_incoming else 0.0)
+            figures[product_id, warehouse_id] = {
+                "qty_on_hand": on_hand,
+                "qty_free": free,
+                "qty_incoming": incoming,
+                "daily_sales": daily,
+                "days_of_cover": available / daily if daily else 0.0,
+                "qty_suggested": max(
+                    0.0,
+                    max(
+                        self.target_days * daily,
+                        self.min_qty if self.trigger == "min_qty" else 0.0,
+                    )
+                    - available,
+                ),
+            }
+        return figures
+
+    @api.model
+    def _get_free_quantities(self, products, warehouses):
+        """Return ``{(product_id, warehouse_id): free quantity}``: on hand less
+        reserved in the warehouse's internal locations, as the rules count it."""
+        if not products or not warehouses:
+            return {}
+        rows = self._query_stock_figures(
+            SQL("SELECT id FROM product_product WHERE id IN %s", tuple(products.ids)),
+            warehouses,
+            fields.Datetime.now(),
+        )
+        return {
+            (product_id, warehouse_id): free
+            for product_id, warehouse_id, _on_hand, free, _incoming, _sold in rows
+        }
+
+    @api.model
+    def _query_stock_figures(self, products_sql, warehouses, window_start):
+        """Rows ``(product_id, warehouse_id, on_hand, free, incoming, sold)``
+        for the products selected by ``products_sql`` in ``warehouses``, sales
+        counted from ``window_start``. One query, whatever the number of
+        products."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -337,38 +384,12 @@ class StockLowStockRule(models.Model):
                   LEFT JOIN sales sa ON sa.product_id = p.id AND sa.warehouse_id = w.id
                  WHERE w.id IN %(warehouses)s
                 """,
-                products=self._get_product_scope_sql(),
+                products=products_sql,
                 warehouses=tuple(warehouses.ids),
                 window_start=window_start,
             )
         )
-        figures = {}
-        for (
-            product_id,
-            warehouse_id,
-            on_hand,
-            free,
-            incoming,
-            sold,
-        ) in self.env.cr.fetchall():
-            daily = sold / self.window_days
-            available = free + (incoming if self.include_incoming else 0.0)
-            figures[product_id, warehouse_id] = {
-                "qty_on_hand": on_hand,
-                "qty_free": free,
-                "qty_incoming": incoming,
-                "daily_sales": daily,
-                "days_of_cover": available / daily if daily else 0.0,
-                "qty_suggested": max(
-                    0.0,
-                    max(
-                        self.target_days * daily,
-                        self.min_qty if self.trigger == "min_qty" else 0.0,
-                    )
-                    - available,
-                ),
-            }
-        return figures
+        return self.env.cr.fetchall()
 
     def _notify_new_alerts(self, alerts):
         """One digest activity for the responsible, whatever the number."""

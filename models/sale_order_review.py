@@ -1,0 +1,195 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class SaleOrderReview(models.Model):
+    """One rule to be decided on one order: a line of the order's review
+    history. Decided and cancelled lines are kept, so the history survives new
+    requests, cancellation and archiving."""
+
+    _name = "sale.order.review"
+    _description = "Sales Order Review"
+    _order = "order_id, id"
+    _rec_name = "name"
+
+    order_id = fields.Many2one(
+        comodel_name="sale.order",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        related="order_id.company_id",
+        store=True,
+        index=True,
+    )
+    rule_id = fields.Many2one(
+        comodel_name="sale.review.rule",
+        string="Review Rule",
+        index=True,
+        ondelete="set null",
+    )
+    name = fields.Char(
+        string="Rule",
+        required=True,
+        help="The rule's name when the review was requested.",
+    )
+    level = fields.Integer(
+        required=True,
+    )
+    reason = fields.Text(
+        string="Why",
+        help="The conditions of the rule that the order met when the review was "
+        "requested.",
+    )
+    approval_mode = fields.Selection(
+        selection=[
+            ("any", "Any one of them"),
+            ("all", "All listed users"),
+        ],
+        required=True,
+        default="any",
+    )
+    forbid_self_approval = fields.Boolean(
+        string="Salesperson Cannot Approve",
+    )
+    reviewer_user_ids = fields.Many2many(
+        comodel_name="res.users",
+        relation="sale_order_review_reviewer_rel",
+        column1="review_id",
+        column2="user_id",
+        string="Reviewers",
+    )
+    approved_user_ids = fields.Many2many(
+        comodel_name="res.users",
+        relation="sale_order_review_approved_rel",
+        column1="review_id",
+        column2="user_id",
+        string="Approved By",
+        help="With all reviewers required: those who approved so far.",
+    )
+    state = fields.Selection(
+        selection=[
+            ("waiting", "Waiting"),
+            ("pending", "To Approve"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="waiting",
+        index=True,
+        help="Waiting: a lower level is still to decide. To Approve: the reviewers "
+        "have an activity. Cancelled: the order changed or was cancelled first.",
+    )
+    decided_by_id = fields.Many2one(
+        comodel_name="res.users",
+    )
+    decided_on = fields.Datetime()
+    comment = fields.Text(
+        help="The reviewer's reason, for a rejection.",
+    )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _is_current_reviewer(self, user):
+        """Whether ``user`` may decide this review now."""
+        self.ensure_one()
+        return (
+            self.state == "pending"
+            and user in self.reviewer_user_ids
+            and user not in self.approved_user_ids
+            and not (self.forbid_self_approval and user == self.order_id.user_id)
+        )
+
+    def _lock(self):
+        """Lock the reviews' rows until the transaction ends, then reread them: of
+        two reviewers deciding at once, the second waits and then sees the first
+        decision (or retries on a serialization failure)."""
+        if self:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM sale_order_review WHERE id IN %s FOR NO KEY UPDATE",
+                    tuple(self.ids),
+                )
+            )
+            self.invalidate_recordset()
+
+    def _schedule_activities(self):
+        """One activity of type Order Approval for each reviewer still to decide
+        on the pending reviews; one digest notice per reviewer, not one mail per
+        order."""
+        pending = self.filtered(lambda review: review.state == "pending")
+        if not pending:
+            return
+        activity_type = self.env.ref(
+            "sale_order_lifecycle.mail_activity_type_order_approval"
+        )
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        today = fields.Date.context_today(self)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": review.order_id.id,
+                "activity_type_id": activity_type.id,
+                "summary": self.env._(
+                    "Approve: %(rule)s (level %(level)s)",
+                    rule=review.name,
+                    level=review.level,
+                ),
+                "note": review.reason and Markup("<p>%s</p>") % review.reason,
+                "user_id": user.id,
+                "date_deadline": today,
+                "sale_review_id": review.id,
+            }
+            for review in pending
+            for user in review.reviewer_user_ids - review.approved_user_ids
+        ]
+        # The reviewers may not write the order (a level opened by another
+        # reviewer's decision): the activities are the workflow's, not theirs.
+        activities_sudo = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+        orders = pending.order_id
+        for user in activities_sudo.user_id:
+            user_orders = pending.filtered(
+                lambda review, user=user: (
+                    user in review.reviewer_user_ids
+                    and user not in review.approved_user_ids
+                )
+            ).order_id
+            orders._notify_user(
+                user,
+                self.env._(
+                    "These orders wait for your approval: %(orders)s",
+                    orders=orders._links(user_orders),
+                ),
+                subject=self.env._("Sales orders to approve"),
+            )
+
+    def _close_activities(self, feedback, users=None):
+        """Mark done the approval activities of the reviews (only those of
+        ``users`` if given), with ``feedback``."""
+        domain = [("sale_review_id", "in", self.ids)]
+        if users is not None:
+            domain.append(("user_id", "in", users.ids))
+        # Closing the other reviewers' activities of a decided level.
+        activities_sudo = self.env["mail.activity"].sudo().search(domain)
+        activities_sudo.action_feedback(feedback=feedback)
+
+    @api.model
+    def _decision_values(self, state, comment=False):
+        return {
+            "state": state,
+            "decided_by_id": self.env.uid,
+            "decided_on": fields.Datetime.now(),
+            "comment": comment or False,
+        }
