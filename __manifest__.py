@@ -25,8 +25,10 @@
         "wizards/sale_mass_cancel_orders_views.xml",
         "wizards/sale_order_cancel_reject_wizard_views.xml",
         "wizards/customer_statement_wizard_views.xml",
+        "wizards/sale_order_review_reject_wizard_views.xml",
         "views/sale_order_views.xml",
         "views/sale_order_cancel_reason_views.xml",
+        "views/sale_review_rule_views.xml",
         "views/sale_order_cancellation_views.xml",
         "views/sale_order_discrepancy_views.xml",
         "views/sale_order_assignment_views.xml",
@@ -36,6 +38,7 @@
         "views/stock_low_stock_rule_views.xml",
         "reports/stock_low_stock_report.xml",
         "reports/report_customer_statement.xml",
+        "reports/sale_order_review_report.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [
@@ -43,6 +46,7 @@
         "demo/product_demo.xml",
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/sale_review_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

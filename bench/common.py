@@ -60,7 +60,9 @@ def confirmed_order_batches(env, ref, count, batch=500):
     env["stock.quant"]._update_available_quantity(
         product, warehouse.lot_stock_id, count
     )
-    customer = env["res.partner"].create({"name": f"{ref} customer"})
+    customer = env["res.partner"].create(
+        {"name": f"{ref} customer", "street": "1 Bench Road", "city": "Suzhou"}
+    )
     for start in range(0, count, batch):
         orders = env["sale.order"].create(
             [

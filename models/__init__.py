@@ -11,3 +11,7 @@ from . import account_move
 from . import stock_low_stock_alert
 from . import stock_low_stock_rule
 from . import stock_picking
+from . import mail_activity
+from . import payment_transaction
+from . import sale_order_review
+from . import sale_review_rule

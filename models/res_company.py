@@ -31,6 +31,12 @@ class ResCompany(models.Model):
         "a Sales Administrator's approval. Zero: no threshold.",
     )
 
+    sale_review_auto_confirm = fields.Boolean(
+        string="Confirm Orders on Final Approval",
+        help="When the last review level approves, the order is confirmed at once; "
+        "otherwise the salesperson gets an activity to confirm it.",
+    )
+
     sale_discrepancy_tolerance = fields.Monetary(
         string="Discrepancy Tolerance",
         currency_field="currency_id",

@@ -25,6 +25,10 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         currency_field="currency_id",
     )
+    sale_review_auto_confirm = fields.Boolean(
+        related="company_id.sale_review_auto_confirm",
+        readonly=False,
+    )
     sale_discrepancy_tolerance = fields.Monetary(
         related="company_id.sale_discrepancy_tolerance",
         readonly=False,

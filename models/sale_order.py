@@ -14,6 +14,15 @@ _logger = logging.getLogger(__name__)
 # Fields that Odoo's mail machinery maintains on any record, archived or not.
 MAIL_FIELD_PREFIXES = ("message_", "activity_", "website_message_")
 PAID_STATES = ("paid", "in_payment", "reversed")
+# Changes that make an approval given to the order as it was worthless.
+REVIEW_MATERIAL_FIELDS = {
+    "order_line",
+    "partner_id",
+    "pricelist_id",
+    "currency_id",
+}
+MATERIAL_CHANGE_GUARD = "sale_review_material_change_checked"
+REVIEW_WRITE = "sale_review_write"
 
 
 class SaleOrder(models.Model):
@@ -149,9 +158,118 @@ class SaleOrder(models.Model):
         help="Salespersons who handled the order before; they keep read access.",
     )
 
+    review_state = fields.Selection(
+        selection=[
+            ("none", "Not Reviewed"),
+            ("pending", "Waiting for Approval"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ],
+        string="Review",
+        required=True,
+        default="none",
+        copy=False,
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
+    review_required = fields.Boolean(
+        compute="_compute_review_required",
+        help="A review rule applies to the order as it is now.",
+    )
+    review_ids = fields.One2many(
+        comodel_name="sale.order.review",
+        inverse_name="order_id",
+        string="Reviews",
+        copy=False,
+        readonly=True,
+    )
+    review_problems = fields.Text(
+        compute="_compute_review_problems",
+        help="What must be fixed before approval is requested or the order is "
+        "confirmed.",
+    )
+    review_can_decide = fields.Boolean(
+        string="To Approve by Me",
+        compute="_compute_review_can_decide",
+        search="_search_review_can_decide",
+        help="You are a reviewer of the level the order waits for.",
+    )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+
+    @api.depends(
+        "state",
+        "company_id",
+        "partner_id",
+        "pricelist_id",
+        "currency_id",
+        "warehouse_id",
+        "amount_total",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.product_uom",
+        "order_line.price_unit",
+        "order_line.discount",
+    )
+    def _compute_review_required(self):
+        quotations = self.filtered(lambda order: order.state in ("draft", "sent"))
+        matches = self.env["sale.review.rule"]._match_orders(quotations)
+        for order in self:
+            order.review_required = order in matches
+
+    @api.depends(
+        "state",
+        "commitment_date",
+        "partner_invoice_id.street",
+        "partner_invoice_id.city",
+        "partner_shipping_id.street",
+        "partner_shipping_id.city",
+        "order_line.display_type",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.price_unit",
+    )
+    def _compute_review_problems(self):
+        problems = self._get_review_problems()
+        for order in self:
+            order.review_problems = "\n".join(problems.get(order, [])) or False
+
+    @api.depends_context("uid")
+    @api.depends(
+        "user_id",
+        "review_ids.state",
+        "review_ids.reviewer_user_ids",
+        "review_ids.approved_user_ids",
+    )
+    def _compute_review_can_decide(self):
+        for order in self:
+            order.review_can_decide = any(
+                review._is_current_reviewer(self.env.user)
+                for review in order.review_ids
+            )
+
+    def _search_review_can_decide(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("This search is not supported."))
+        domain = [
+            (
+                "review_ids",
+                "any",
+                [
+                    ("state", "=", "pending"),
+                    ("reviewer_user_ids", "in", self.env.uid),
+                    ("approved_user_ids", "not in", self.env.uid),
+                    "|",
+                    ("forbid_self_approval", "=", False),
+                    ("order_id.user_id", "!=", self.env.uid),
+                ],
+            )
+        ]
+        positive = (operator == "=") == value
+        return domain if positive else ["!", *domain]
 
     @api.depends(
         "currency_id",
@@ -324,6 +442,7 @@ class SaleOrder(models.Model):
                 "archived_by_id": not activate and self.env.uid,
             }
         self._check_archived_readonly(vals)
+        self._check_review_state_write(vals)
         handlers = None
         records = self
         if "user_id" in vals or "team_id" in vals:
@@ -335,7 +454,15 @@ class SaleOrder(models.Model):
                 mail_auto_subscribe_no_notify=True,
                 mail_notrack=vals.keys() <= {"user_id", "team_id"},
             )
+        material = not self.env.context.get(MATERIAL_CHANGE_GUARD) and bool(
+            vals.keys() & REVIEW_MATERIAL_FIELDS
+        )
+        if material:
+            # Line commands inside this write are judged once, below.
+            records = records.with_context(**{MATERIAL_CHANGE_GUARD: True})
         res = super(SaleOrder, records).write(vals)
+        if material:
+            self._review_on_material_change()
         if handlers:
             self._log_reassignments(handlers)
         if toggled:
@@ -348,6 +475,16 @@ class SaleOrder(models.Model):
             )
             toggled._message_log_batch(bodies=dict.fromkeys(toggled.ids, note))
         return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if (
+            not self.env.su
+            and not self.env.context.get(REVIEW_WRITE)
+            and any(vals.get("review_state", "none") != "none" for vals in vals_list)
+        ):
+            raise UserError(self._review_state_write_error())
+        return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_archived(self):
@@ -411,7 +548,54 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         self._check_no_pending_cancellation()
+        if self.env.context.get("sale_review_request_on_confirm"):
+            # The Confirm button of the form: a quotation that needs approval
+            # asks for it instead of failing.
+            to_request = self._get_review_blockers(not_requested_only=True)
+            if to_request:
+                to_request._action_request_review()
+                others = self - to_request
+                if others:
+                    others.action_confirm()
+                return self._notification(
+                    self.env._(
+                        "%(orders)s need approval before confirmation: the "
+                        "reviewers have been asked.",
+                        orders=", ".join(to_request.mapped("name")),
+                    ),
+                    kind="warning",
+                )
+        self._check_can_confirm()
         return super().action_confirm()
+
+    def action_quotation_send(self):
+        self._check_review_allows("send")
+        return super().action_quotation_send()
+
+    def action_quotation_sent(self):
+        self._check_review_allows("send")
+        return super().action_quotation_sent()
+
+    def action_request_review(self):
+        self.check_access("write")
+        self._action_request_review()
+        return True
+
+    def action_review_approve(self):
+        reviews = self._get_reviews_to_decide()
+        self._action_review_approve(reviews)
+        return True
+
+    def action_review_reject(self):
+        self._get_reviews_to_decide()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Approval"),
+            "res_model": "sale.order.review.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
 
     def action_draft(self):
         final = self.filtered(
@@ -425,7 +609,12 @@ class SaleOrder(models.Model):
                     orders=", ".join(final.mapped("name")),
                 )
             )
-        return super().action_draft()
+        res = super().action_draft()
+        # A cancelled order that comes back is reviewed again from scratch.
+        self.filtered(lambda order: order.review_state != "none")._set_review_state(
+            "none"
+        )
+        return res
 
     def action_cancel_request_approve(self):
         self._check_cancel_approver()
@@ -489,6 +678,7 @@ class SaleOrder(models.Model):
             )
         (self - requested).write(direct_values)
         self._close_cancel_activities(self.env._("Order cancelled."))
+        self._review_on_cancel()
         self.sudo()._message_log_batch(
             bodies={order.id: order._get_cancel_summary_html() for order in self}
         )
@@ -714,6 +904,7 @@ class SaleOrder(models.Model):
                 [
                     ("res_model", "=", self._name),
                     ("res_id", "in", self.ids),
+                    ("sale_review_id", "=", False),
                     (
                         "activity_type_id",
                         "=",
@@ -1105,6 +1296,527 @@ class SaleOrder(models.Model):
             subject=subject or self.env._("Sales orders reassigned"),
             body=Markup("<p>%s</p>") % body,
         )
+
+    # ------------------------------------------------------------------
+    # Review
+    # ------------------------------------------------------------------
+
+    def _has_to_be_signed(self):
+        # The portal offers no signature while the order waits for approval.
+        return super()._has_to_be_signed() and not self._get_review_blockers()
+
+    def _has_to_be_paid(self):
+        return super()._has_to_be_paid() and not self._get_review_blockers()
+
+    def message_post(self, **kwargs):
+        if self.env.context.get("mark_so_as_sent"):
+            self._check_review_allows("send")
+        return super().message_post(**kwargs)
+
+    def _check_review_state_write(self, vals):
+        if (
+            "review_state" in vals
+            and not self.env.su
+            and not self.env.context.get(REVIEW_WRITE)
+        ):
+            raise UserError(self._review_state_write_error())
+
+    @api.model
+    def _review_state_write_error(self):
+        return self.env._(
+            "The review of an order changes only through Request Approval, Approve "
+            "and Reject."
+        )
+
+    def _set_review_state(self, state, track=True):
+        """Write ``review_state``; ``track=False`` for batches, which log their
+        own note instead of one tracking message per order."""
+        context = {REVIEW_WRITE: True, MATERIAL_CHANGE_GUARD: True}
+        self.with_context(**context, mail_notrack=not track).write(
+            {"review_state": state}
+        )
+
+    def _get_review_problems(self):
+        """Return ``{order: [problem, ...]}``: what the automatic checks find
+        wrong in the quotations of ``self``."""
+        now = fields.Datetime.now()
+        problems = {}
+        for order in self.filtered(lambda order: order.state in ("draft", "sent")):
+            found = []
+            lines = order.order_line.filtered(
+                lambda line: not line.display_type and not line.is_downpayment
+            )
+            if not lines:
+                found.append(self.env._("The order has no product line."))
+            for line in lines:
+                label = line.product_id.display_name or line.name
+                if not line.product_id:
+                    found.append(
+                        self.env._("Line %(line)s has no product.", line=line.name)
+                    )
+                elif line.product_uom_qty <= 0:
+                    found.append(
+                        self.env._(
+                            "%(product)s: the quantity must be positive.",
+                            product=label,
+                        )
+                    )
+                elif (
+                    line.product_type != "combo"
+                    and order.currency_id.is_zero(line.price_unit)
+                    and not order.currency_id.is_zero(line._get_pricelist_price())
+                ):
+                    found.append(
+                        self.env._(
+                            "%(product)s has no price: set one, or a pricelist that "
+                            "makes it free.",
+                            product=label,
+                        )
+                    )
+            for address, kind in (
+                (order.partner_invoice_id, self.env._("invoice address")),
+                (order.partner_shipping_id, self.env._("delivery address")),
+            ):
+                if not (address.street and address.city):
+                    found.append(
+                        self.env._(
+                            "The %(kind)s %(partner)s needs a street and a city.",
+                            kind=kind,
+                            partner=address.display_name or self.env._("(none)"),
+                        )
+                    )
+            if order.commitment_date and order.commitment_date < now:
+                found.append(
+                    self.env._(
+                        "The delivery date %(date)s is in the past: set a new one.",
+                        date=fields.Datetime.to_string(order.commitment_date),
+                    )
+                )
+            if found:
+                problems[order] = found
+        return problems
+
+    def _get_review_blockers(self, not_requested_only=False):
+        """Quotations of ``self`` that may not be sent or confirmed yet, as
+        ``{order: reason}``: waiting for approval, rejected, or needing an
+        approval nobody asked for. With ``not_requested_only``, return the
+        orders of the last kind only."""
+        quotations = self.filtered(
+            lambda order: (
+                order.state in ("draft", "sent") and order.review_state != "approved"
+            )
+        )
+        unrequested = quotations.filtered(
+            lambda order: order.review_state in ("none", "rejected")
+        )
+        matches = self.env["sale.review.rule"]._match_orders(unrequested)
+        if not_requested_only:
+            return unrequested.filtered(lambda order: order in matches)
+        blockers = {}
+        for order in quotations:
+            if order.review_state == "pending":
+                pending = order.review_ids.filtered(
+                    lambda review: review.state == "pending"
+                )
+                blockers[order] = self.env._(
+                    "waiting for approval of %(rules)s",
+                    rules=", ".join(pending.mapped("name")),
+                )
+            elif order in matches:
+                rules = ", ".join(rule.name for rule, _reasons in matches[order])
+                blockers[order] = (
+                    self.env._(
+                        "approval was rejected; change the order and request "
+                        "approval again (%(rules)s)",
+                        rules=rules,
+                    )
+                    if order.review_state == "rejected"
+                    else self.env._(
+                        "needs approval (%(rules)s): request it first", rules=rules
+                    )
+                )
+        return blockers
+
+    def _check_review_allows(self, operation):
+        blockers = self._get_review_blockers()
+        if blockers:
+            details = "\n".join(
+                f"- {order.name}: {reason}" for order, reason in blockers.items()
+            )
+            if operation == "send":
+                message = self.env._(
+                    "These quotations cannot be sent before they are approved:\n"
+                    "%(details)s",
+                    details=details,
+                )
+            else:
+                message = self.env._(
+                    "These quotations cannot be confirmed before they are "
+                    "approved:\n%(details)s",
+                    details=details,
+                )
+            raise UserError(message)
+
+    def _check_can_confirm(self):
+        """All at once: the automatic checks, then the reviews."""
+        problems = self._get_review_problems()
+        if problems:
+            raise UserError(
+                self.env._(
+                    "Nothing was confirmed; fix these quotations first:\n%(details)s",
+                    details=self._format_blockers(problems),
+                )
+            )
+        self._check_review_allows("confirm")
+
+    def _action_request_review(self):
+        """Check every order, then open the reviews of all of them, or of none."""
+        problems = self._get_review_problems()
+        matches = self.env["sale.review.rule"]._match_orders(self)
+        blockers = {}
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                reasons = [self.env._("it is not a quotation")]
+            elif order.review_state == "pending":
+                reasons = [self.env._("approval is already requested")]
+            elif order.review_state == "approved":
+                reasons = [self.env._("it is already approved")]
+            else:
+                reasons = list(problems.get(order, []))
+                if order not in matches:
+                    reasons.append(
+                        self.env._("no review rule applies to it: confirm it directly")
+                    )
+                else:
+                    reasons += [
+                        self.env._(
+                            "nobody may approve %(rule)s: add reviewers to the rule",
+                            rule=rule.name,
+                        )
+                        for rule, _reasons in matches[order]
+                        if not rule._get_reviewers(order)
+                    ]
+            if reasons:
+                blockers[order] = reasons
+        if blockers:
+            raise UserError(
+                self.env._(
+                    "Approval was not requested; fix these orders first:\n%(details)s",
+                    details=self._format_blockers(blockers),
+                )
+            )
+        self._open_reviews(matches)
+
+    def _open_reviews(self, matches):
+        """Create the review lines of the orders from the rules that apply
+        (``matches`` as returned by ``sale.review.rule._match_orders``) and ask
+        the reviewers of each order's lowest level."""
+        vals_list = []
+        for order in self:
+            levels = [rule.sequence for rule, _reasons in matches[order]]
+            for rule, reasons in matches[order]:
+                vals_list.append(
+                    {
+                        "order_id": order.id,
+                        "rule_id": rule.id,
+                        "name": rule.name,
+                        "level": rule.sequence,
+                        "reason": "; ".join(reasons),
+                        "approval_mode": rule.approval_mode,
+                        "forbid_self_approval": rule.forbid_self_approval,
+                        "reviewer_user_ids": [
+                            Command.set(rule._get_reviewers(order).ids)
+                        ],
+                        "state": "pending"
+                        if rule.sequence == min(levels)
+                        else "waiting",
+                    }
+                )
+        # Salespersons do not write review lines: the workflow does.
+        reviews_sudo = self.env["sale.order.review"].sudo().create(vals_list)
+        self._set_review_state("pending", track=False)
+        reviews_sudo._schedule_activities()
+        self.sudo()._message_log_batch(
+            bodies={
+                order.id: self._review_summary_html(
+                    self.env._("Approval requested. Review: Waiting for Approval."),
+                    reviews_sudo.filtered(
+                        lambda review, order=order: review.order_id == order
+                    ),
+                )
+                for order in self
+            }
+        )
+
+    @api.model
+    def _review_summary_html(self, title, reviews):
+        items = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "Level %(level)s, %(rule)s: %(reviewers)s (%(reason)s)",
+                level=review.level,
+                rule=review.name,
+                reviewers=", ".join(review.reviewer_user_ids.mapped("name")),
+                reason=review.reason,
+            )
+            for review in reviews
+        )
+        return Markup("<p>%s</p><ul>%s</ul>") % (title, items)
+
+    def _get_reviews_to_decide(self):
+        """The pending reviews of ``self`` that the current user may decide,
+        locked; refuse unless the user may decide on every order."""
+        user = self.env.user
+        pending = self.review_ids.filtered(lambda review: review.state == "pending")
+        pending._lock()
+        pending = pending.filtered(lambda review: review.state == "pending")
+        mine = pending.filtered(lambda review: review._is_current_reviewer(user))
+        refused = self - mine.order_id
+        if refused:
+            own = refused.filtered(
+                lambda order: (
+                    order.user_id == user
+                    and order.review_ids.filtered(
+                        lambda review: (
+                            review.state == "pending" and review.forbid_self_approval
+                        )
+                    )
+                )
+            )
+            if own:
+                raise AccessError(
+                    self.env._(
+                        "You are the salesperson of %(orders)s: another reviewer "
+                        "must approve.",
+                        orders=", ".join(own.mapped("name")),
+                    )
+                )
+            raise AccessError(
+                self.env._(
+                    "You cannot decide on %(orders)s: there is no approval waiting "
+                    "for you.",
+                    orders=", ".join(refused.mapped("name")),
+                )
+            )
+        return mine
+
+    def _action_review_approve(self, reviews):
+        user = self.env.user
+        reviews_sudo = reviews.sudo()
+        for review in reviews_sudo.filtered(
+            lambda review: review.approval_mode == "all"
+        ):
+            review.approved_user_ids = [Command.link(user.id)]
+        decided = reviews_sudo.filtered(
+            lambda review: (
+                review.approval_mode == "any"
+                or not review.reviewer_user_ids - review.approved_user_ids
+            )
+        )
+        feedback = self.env._("Approved by %(user)s.", user=user.name)
+        (reviews_sudo - decided)._close_activities(feedback, users=user)
+        decided._close_activities(feedback)
+        decided.write(decided._decision_values("approved"))
+        self.sudo()._message_log_batch(
+            bodies={
+                order.id: Markup("<p>%s</p>")
+                % self.env._(
+                    "%(user)s approved: %(rules)s.",
+                    user=user.name,
+                    rules=", ".join(
+                        reviews_sudo.filtered(
+                            lambda review, order=order: review.order_id == order
+                        ).mapped("name")
+                    ),
+                )
+                for order in self
+            }
+        )
+        self._review_advance()
+
+    def _review_advance(self):
+        """After decisions: open the next level of the orders whose current
+        level is complete, or mark them approved when none is left."""
+        orders_sudo = self.sudo()
+        to_open = self.env["sale.order.review"].sudo()
+        approved = self.browse()
+        for order in orders_sudo:
+            reviews = order.review_ids
+            if reviews.filtered(lambda review: review.state == "pending"):
+                continue
+            waiting = reviews.filtered(lambda review: review.state == "waiting")
+            if waiting:
+                level = min(waiting.mapped("level"))
+                to_open |= waiting.filtered(lambda review, lv=level: review.level == lv)
+            else:
+                approved |= order
+        to_open.write({"state": "pending"})
+        to_open._schedule_activities()
+        if approved:
+            approved.sudo()._review_approved()
+
+    def _review_approved(self):
+        """Every level approved: confirm if the company says so, and tell the
+        salespersons, in batch (one activity per order, one notice per person)."""
+        self._set_review_state("approved", track=False)
+        self._message_log_batch(
+            bodies=dict.fromkeys(
+                self.ids,
+                Markup("<p>%s</p>")
+                % self.env._("Every level approved. Review: Approved."),
+            )
+        )
+        confirmed = self._review_auto_confirm(
+            self.filtered(lambda order: order.company_id.sale_review_auto_confirm)
+        )
+        todo = self.filtered("user_id")
+        if not todo:
+            return
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": todo_type.id,
+                    "summary": self.env._("Order approved and confirmed")
+                    if order in confirmed
+                    else self.env._("Order approved: confirm it"),
+                    "user_id": order.user_id.id,
+                    "date_deadline": today,
+                }
+                for order in todo
+            ]
+        )
+        for user in todo.user_id:
+            self._notify_user(
+                user,
+                self.env._(
+                    "These orders are approved: %(orders)s",
+                    orders=self._links(
+                        todo.filtered(lambda order, user=user: order.user_id == user)
+                    ),
+                ),
+                subject=self.env._("Sales orders approved"),
+            )
+
+    def _review_auto_confirm(self, orders):
+        """Confirm ``orders``, all at once, else one by one so that one refusal
+        (a check that fails since the request) does not hold back the others.
+        The last reviewer may not be allowed to confirm orders (stock moves,
+        ...): the approval confirms, not the user. Return the confirmed ones."""
+        if not orders:
+            return orders
+        try:
+            with self.env.cr.savepoint():
+                orders.sudo().action_confirm()
+            return orders
+        except UserError as error:
+            _logger.info(
+                "Confirming %s approved orders at once was refused (%s): one by one.",
+                len(orders),
+                error,
+            )
+        confirmed = self.browse()
+        for order in orders:
+            try:
+                with self.env.cr.savepoint():
+                    order.sudo().action_confirm()
+                confirmed |= order
+            except UserError as error:
+                order.sudo()._message_log(
+                    body=Markup("<p>%s</p>")
+                    % self.env._(
+                        "Approved, but the order could not be confirmed "
+                        "automatically: %(error)s",
+                        error=error.args[0],
+                    )
+                )
+        return confirmed
+
+    def _review_reject(self, reason):
+        reviews = self._get_reviews_to_decide()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason of the rejection."))
+        user = self.env.user
+        reviews_sudo = reviews.sudo()
+        open_sudo = (
+            self.sudo().review_ids.filtered(
+                lambda review: review.state in ("waiting", "pending")
+            )
+            - reviews_sudo
+        )
+        feedback = self.env._(
+            "Rejected by %(user)s: %(reason)s", user=user.name, reason=reason
+        )
+        (reviews_sudo | open_sudo)._close_activities(feedback)
+        reviews_sudo.write(reviews_sudo._decision_values("rejected", reason))
+        open_sudo.write({"state": "cancelled"})
+        # A reviewer may not write the order itself.
+        orders_sudo = self.sudo()
+        orders_sudo._set_review_state("rejected")
+        orders_sudo._message_log_batch(
+            bodies=dict.fromkeys(self.ids, Markup("<p>%s</p>") % feedback)
+        )
+        for order in orders_sudo.filtered("user_id"):
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Approval rejected"),
+                note=Markup("<p>%s</p>") % feedback,
+                user_id=order.user_id.id,
+            )
+
+    def _review_on_material_change(self):
+        """The order changed in a way its reviewers must see: close the open
+        reviews, and ask again if a rule still applies. History is kept."""
+        orders = self.filtered(
+            lambda order: (
+                order.state in ("draft", "sent") and order.review_state != "none"
+            )
+        )
+        if not orders:
+            return
+        feedback = self.env._("The order changed: approval is asked again.")
+        orders._cancel_open_reviews(feedback)
+        again = orders.filtered(
+            lambda order: order.review_state in ("pending", "approved")
+        )
+        matches = self.env["sale.review.rule"]._match_orders(again)
+        again = again.filtered(lambda order: order in matches)
+        reset = orders - again
+        if reset:
+            reset._set_review_state("none")
+            reset.sudo()._message_log_batch(
+                bodies=dict.fromkeys(
+                    reset.ids,
+                    Markup("<p>%s</p>")
+                    % self.env._("The order changed: its review starts over."),
+                )
+            )
+        if again:
+            again._set_review_state("none", track=False)
+            again._open_reviews(matches)
+
+    def _review_on_material_change_unless_checked(self):
+        # Inside an order's write, the order judges the change once at the end.
+        if not self.env.context.get(MATERIAL_CHANGE_GUARD):
+            self._review_on_material_change()
+
+    def _review_on_cancel(self):
+        """Cancellation ends the open reviews; the decided ones stay as history."""
+        self._cancel_open_reviews(self.env._("Order cancelled."))
+        self.filtered(lambda order: order.review_state == "pending")._set_review_state(
+            "none"
+        )
+
+    def _cancel_open_reviews(self, feedback):
+        open_sudo = self.sudo().review_ids.filtered(
+            lambda review: review.state in ("waiting", "pending")
+        )
+        open_sudo._close_activities(feedback)
+        open_sudo.write({"state": "cancelled"})
 
     # ------------------------------------------------------------------
     # Discrepancies

@@ -1,5 +1,14 @@
 from odoo import api, fields, models
 
+# Line changes that make an approval worthless; notes and sections do not count.
+REVIEW_MATERIAL_LINE_FIELDS = {
+    "product_id",
+    "product_uom_qty",
+    "product_uom",
+    "price_unit",
+    "discount",
+}
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -36,12 +45,26 @@ class SaleOrderLine(models.Model):
     def create(self, vals_list):
         order_ids = [vals["order_id"] for vals in vals_list if vals.get("order_id")]
         self.env["sale.order"].browse(order_ids)._check_archived_readonly()
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        lines.filtered(lambda line: not line.display_type)._review_changed()
+        return lines
 
     def write(self, vals):
         self.order_id._check_archived_readonly()
-        return super().write(vals)
+        res = super().write(vals)
+        if vals.keys() & REVIEW_MATERIAL_LINE_FIELDS:
+            self._review_changed()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_archived_order(self):
         self.order_id._check_archived_readonly()
+
+    def unlink(self):
+        orders = self.filtered(lambda line: not line.display_type).order_id
+        res = super().unlink()
+        orders._review_on_material_change_unless_checked()
+        return res
+
+    def _review_changed(self):
+        self.order_id._review_on_material_change_unless_checked()

@@ -12,3 +12,5 @@ from . import test_payment_status
 from . import test_discrepancy
 from . import test_customer_statement
 from . import test_customer_statement_tour
+from . import test_review
+from . import test_review_tour

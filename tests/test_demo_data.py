@@ -78,3 +78,18 @@ class TestDemoData(TransactionCase):
         self.assertEqual(tea_set.with_context(warehouse_id=main.id).qty_available, 44)
         self.assertEqual(tea_set.with_context(warehouse_id=south.id).qty_available, 20)
         self.assertEqual(tea_set.with_context(warehouse_id=south.id).free_qty, 15)
+
+    def test_quotation_waiting_for_approval(self):
+        order = self.demo("sale_order_harbor_review_demo")
+        self.assertEqual(order.review_state, "pending")
+        levels = {review.name: review.state for review in order.review_ids}
+        self.assertEqual(
+            levels, {"Large order": "pending", "Very large order": "waiting"}
+        )
+        admin = self.env.ref("base.user_admin")
+        self.assertIn(admin, order.review_ids[0].reviewer_user_ids)
+        self.assertEqual(
+            order.activity_ids.filtered("sale_review_id").user_id,
+            order.review_ids.filtered(lambda r: r.state == "pending").reviewer_user_ids,
+        )
+        self.assertTrue(self.demo("sale_order_maple_draft_demo").review_required)
