@@ -1156,22 +1156,25 @@ class SaleOrder(models.Model):
     def _check_can_reassign(self):
         """Salespersons reassign their own orders; Sales Administrators any.
         Cancelled and archived orders keep their history as it is."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            others = self.filtered(lambda order: order.user_id != self.env.user)
+            if others:
+                raise AccessError(
+                    self.env._(
+                        "Only a Sales Administrator can reassign orders handled by "
+                        "someone else: %(orders)s",
+                        orders=", ".join(
+                            f"{order.name} ({order.user_id.name or '-'})"
+                            for order in others
+                        ),
+                    )
+                )
         problems = []
-        is_manager = self.env.user.has_group("sales_team.group_sale_manager")
         for order in self:
             if not order.active:
                 problems.append(self.env._("%(order)s is archived", order=order.name))
             elif order.state == "cancel":
                 problems.append(self.env._("%(order)s is cancelled", order=order.name))
-            elif not is_manager and order.user_id != self.env.user:
-                problems.append(
-                    self.env._(
-                        "%(order)s is handled by %(user)s; only a Sales Administrator "
-                        "can reassign it",
-                        order=order.name,
-                        user=order.user_id.name or self.env._("nobody"),
-                    )
-                )
         if problems:
             raise UserError(
                 self.env._(

@@ -162,6 +162,7 @@ class StockLowStockRule(models.Model):
         return self.action_view_alerts()
 
     def action_view_alerts(self):
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sale_order_lifecycle.stock_low_stock_alert_action"
         )

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 BUCKETS = ("not_due", "1_30", "31_60", "61_90", "over_90")
 
@@ -20,6 +20,13 @@ class ReportCustomerStatement(models.AbstractModel):
         company = (
             self.env["res.company"].browse(data.get("company_id")) or self.env.company
         )
+        if not self.env.su and company not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot print statements of %(company)s.",
+                    company=company.sudo().name,
+                )
+            )
         date_from = fields.Date.to_date(data.get("date_from"))
         date_to = fields.Date.to_date(data["date_to"])
         partners = self.env["res.partner"].browse(docids or data.get("partner_ids"))

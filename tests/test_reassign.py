@@ -122,7 +122,7 @@ class TestReassign(LifecycleCommon):
     def test_salesperson_reassigns_own_orders_only(self):
         own = self.create_orders(user=self.salesman)
         other = self.create_orders(user=self.salesman_other)
-        with self.assertRaisesRegex(UserError, "only a Sales Administrator"):
+        with self.assertRaisesRegex(AccessError, "Only a Sales Administrator"):
             self.reassign(own | other, user=self.sale_manager, by=self.salesman)
         self.assertEqual(own.user_id, self.salesman, "nothing half-applied")
         self.reassign(own, user=self.salesman_other, by=self.salesman)

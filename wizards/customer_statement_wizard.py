@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class CustomerStatementWizard(models.TransientModel):
@@ -29,6 +29,7 @@ class CustomerStatementWizard(models.TransientModel):
         comodel_name="res.company",
         required=True,
         default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
     )
 
     def _default_partner_ids(self):
@@ -38,6 +39,13 @@ class CustomerStatementWizard(models.TransientModel):
 
     def _check(self):
         self.ensure_one()
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot print statements of %(company)s.",
+                    company=self.company_id.sudo().name,
+                )
+            )
         if not self.partner_ids:
             raise UserError(self.env._("Choose the customers to print statements for."))
         if self.date_from and self.date_from > self.date_to:
