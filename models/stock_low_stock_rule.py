@@ -93,6 +93,10 @@ class StockLowStockRule(models.Model):
         default=lambda self: self.env.user,
         help="Gets one activity per evaluation that finds new low-stock products.",
     )
+    last_evaluated = fields.Datetime(
+        readonly=True,
+        copy=False,
+    )
     alert_ids = fields.One2many(
         comodel_name="stock.low.stock.alert",
         inverse_name="rule_id",
@@ -190,6 +194,7 @@ class StockLowStockRule(models.Model):
         rule, whatever the number of products."""
         Alert = self.env["stock.low.stock.alert"]
         now = fields.Datetime.now()
+        self._lock_for_evaluation(now)
         for rule in self:
             rows = rule._compute_figures(now)
             low = {
@@ -230,6 +235,22 @@ class StockLowStockRule(models.Model):
             )
             if created and rule.user_id:
                 rule._notify_new_alerts(created)
+
+    def _lock_for_evaluation(self, now):
+        """Serialize evaluations of the same rule: the second one waits for the
+        first, then fails to serialize (its snapshot is stale) and is retried
+        by Odoo (RPC) or left to the next cron run, instead of racing for the
+        same alerts."""
+        if not self:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM stock_low_stock_rule WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.write({"last_evaluated": now})
 
     def _is_low(self, figures):
         available = figures["qty_free"] + (

@@ -15,3 +15,4 @@ from . import test_customer_statement_tour
 from . import test_review
 from . import test_review_tour
 from . import test_access_matrix
+from . import test_concurrency

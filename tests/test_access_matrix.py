@@ -115,6 +115,7 @@ class TestAccessMatrix(LifecycleCommon):
         cls.low_rule = cls.env["stock.low.stock.rule"].create(
             {
                 "name": "Matrix low stock",
+                "scope": "product",
                 "product_ids": [Command.set(cls.product.ids)],
                 "trigger": "min_qty",
                 "min_qty": 1_000_000,
@@ -362,6 +363,7 @@ class TestCompanyIsolation(LifecycleCommon):
         cls.low_rule = cls.env["stock.low.stock.rule"].create(
             {
                 "name": "Company A low stock",
+                "scope": "product",
                 "product_ids": [Command.set(cls.product.ids)],
                 "trigger": "min_qty",
                 "min_qty": 1_000_000,
