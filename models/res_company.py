@@ -1,6 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .bounds import check_numbers
+
+NUMERIC_FIELDS = {
+    "sale_auto_archive_days",
+    "sale_cancel_approval_amount",
+    "sale_discrepancy_tolerance",
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -79,3 +87,7 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    def write(self, vals):
+        check_numbers(self, vals, NUMERIC_FIELDS)
+        return super().write(vals)

@@ -22,6 +22,8 @@ REVIEW_MATERIAL_FIELDS = {
     "currency_id",
 }
 MATERIAL_CHANGE_GUARD = "sale_review_material_change_checked"
+# Reasons and notes go to the chatter, activities and mails: a page is plenty.
+MAX_NOTE_LENGTH = 10_000
 REVIEW_WRITE = "sale_review_write"
 
 
@@ -697,12 +699,27 @@ class SaleOrder(models.Model):
 
     @api.model
     def _get_context_cancel_reason(self):
+        """The reason given by RPC callers in the context, checked."""
         reason_id = self.env.context.get("sale_cancel_reason_id")
-        return (
-            self.env["sale.order.cancel.reason"].browse(reason_id).exists()
-            if reason_id
-            else False
-        )
+        if not reason_id:
+            return False
+        if not isinstance(reason_id, int) or isinstance(reason_id, bool):
+            raise UserError(
+                self.env._(
+                    "Give the cancellation reason by its id (a number), not %(value)s.",
+                    value=repr(reason_id),
+                )
+            )
+        reason = self.env["sale.order.cancel.reason"].browse(reason_id).exists()
+        if not reason:
+            raise UserError(
+                self.env._(
+                    "The cancellation reason %(id)s does not exist: choose one of "
+                    "Sales > Configuration > Cancellation Reasons.",
+                    id=reason_id,
+                )
+            )
+        return reason
 
     def _get_cancel_blockers(self):
         """Return ``{order: [reason, ...]}`` for the orders that must not be
@@ -754,6 +771,22 @@ class SaleOrder(models.Model):
                 self.env._(
                     "Nothing was cancelled; these orders cannot be:\n%(details)s",
                     details=self._format_blockers(blockers),
+                )
+            )
+
+    @api.model
+    def _check_note(self, text, label):
+        """Refuse notes and reasons that are not text, or too long to read."""
+        if text and not isinstance(text, str):
+            raise UserError(self.env._("The %(label)s must be text.", label=label))
+        if text and len(text) > MAX_NOTE_LENGTH:
+            raise UserError(
+                self.env._(
+                    "The %(label)s is too long (%(length)s characters): keep it under "
+                    "%(limit)s.",
+                    label=label,
+                    length=len(text),
+                    limit=MAX_NOTE_LENGTH,
                 )
             )
 
@@ -822,6 +855,7 @@ class SaleOrder(models.Model):
         Nothing is applied when one order is refused. Returns the cancelled
         orders and those now waiting for approval.
         """
+        self._check_note(note, self.env._("cancellation note"))
         if reason.note_required and not (note or "").strip():
             raise UserError(
                 self.env._(
@@ -871,6 +905,7 @@ class SaleOrder(models.Model):
 
     def _reject_cancel_request(self, reason):
         self._check_cancel_approver()
+        self._check_note(reason, self.env._("reason"))
         pending = self.filtered(lambda order: order.cancel_request_state == "pending")
         pending._close_cancel_activities(
             self.env._("Rejected: %(reason)s", reason=reason)
@@ -1743,6 +1778,7 @@ class SaleOrder(models.Model):
         reviews = self._get_reviews_to_decide()
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the rejection."))
+        self._check_note(reason, self.env._("reason"))
         user = self.env.user
         reviews_sudo = reviews.sudo()
         open_sudo = (

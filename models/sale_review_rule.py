@@ -5,6 +5,10 @@ from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, format_amount
 from odoo.tools.safe_eval import safe_eval
 
+from .bounds import check_numbers
+
+NUMERIC_FIELDS = {"sequence", "min_amount", "max_discount", "min_margin"}
+
 
 class SaleReviewRule(models.Model):
     _name = "sale.review.rule"
@@ -156,6 +160,16 @@ class SaleReviewRule(models.Model):
                         error=error,
                     )
                 ) from error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_numbers(self, vals, NUMERIC_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_numbers(self, vals, NUMERIC_FIELDS)
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Business methods

@@ -7,6 +7,10 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .bounds import check_numbers
+
+NUMERIC_FIELDS = {"min_qty", "min_days", "window_days", "target_days"}
+
 
 class StockLowStockRule(models.Model):
     _name = "stock.low.stock.rule"
@@ -159,6 +163,16 @@ class StockLowStockRule(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_numbers(self, vals, NUMERIC_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_numbers(self, vals, NUMERIC_FIELDS)
+        return super().write(vals)
 
     def action_evaluate(self):
         self.check_access("write")

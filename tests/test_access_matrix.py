@@ -62,6 +62,12 @@ MATRIX = {
     ("sale.order.line", "write"): ORDER_WRITERS,
     ("sale.order.line", "unlink"): SALES,
     ("res.users", "action_reassign_open_sale_orders"): ADMIN,
+    # Settings: only administrators of the company (none of these groups).
+    ("res.company", "write"): set(),
+    ("sale.review.rule", "create"): ADMIN,
+    ("sale.review.rule", "write"): ADMIN,
+    ("stock.low.stock.rule", "create"): {"stock_admin"},
+    ("stock.low.stock.rule", "write"): {"stock_admin"},
     ("res.partner", "action_view_sale_order"): HARMLESS,
     ("account.move", "action_view_source_sale_orders"): ACCOUNTING | SALES,
     ("product.template", "action_view_low_stock_alerts"): HARMLESS,
@@ -225,6 +231,20 @@ class TestAccessMatrix(LifecycleCommon):
             self.as_user(self.quotation().order_line, user).unlink()
         elif key == ("res.users", "action_reassign_open_sale_orders"):
             self.as_user(self.salesman, user).action_reassign_open_sale_orders()
+        elif key == ("res.company", "write"):
+            self.as_user(self.company, user).write({"sale_cancel_approval_amount": 5})
+        elif key == ("sale.review.rule", "create"):
+            self.as_user(self.env[model], user).create(
+                {"name": "New", "reviewer_user_ids": [Command.set(user.ids)]}
+            )
+        elif key == ("stock.low.stock.rule", "create"):
+            self.as_user(self.env[model], user).create({"name": "New"})
+        elif key in (
+            ("sale.review.rule", "write"),
+            ("stock.low.stock.rule", "write"),
+        ):
+            record = self.env[model].search([], limit=1)
+            self.as_user(record, user).write({"name": "Renamed"})
         elif key == ("res.partner", "action_view_sale_order"):
             self.as_user(self.customer, user).action_view_sale_order()
         elif key == ("account.move", "action_view_source_sale_orders"):

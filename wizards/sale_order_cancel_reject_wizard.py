@@ -14,6 +14,10 @@ class SaleOrderCancelRejectWizard(models.TransientModel):
 
     def action_reject(self):
         self.ensure_one()
+        if not self.order_ids:
+            raise UserError(
+                self.env._("The orders to decide on no longer exist: nothing to do.")
+            )
         if not (self.reason or "").strip():
             raise UserError(self.env._("Explain why the cancellation is rejected."))
         self.order_ids._reject_cancel_request(self.reason.strip())

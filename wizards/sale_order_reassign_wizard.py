@@ -83,6 +83,7 @@ class SaleOrderReassignWizard(models.TransientModel):
             )
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give the reason of the reassignment."))
+        self.env["sale.order"]._check_note(self.reason, self.env._("reason"))
         orders = self.order_ids
         orders._check_can_reassign()
         vals = {}

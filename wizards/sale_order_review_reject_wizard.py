@@ -16,6 +16,10 @@ class SaleOrderReviewRejectWizard(models.TransientModel):
 
     def action_reject(self):
         self.ensure_one()
+        if not self.order_ids:
+            raise UserError(
+                self.env._("The orders to decide on no longer exist: nothing to do.")
+            )
         if not (self.reason or "").strip():
             raise UserError(
                 self.env._("Explain why the order is rejected: the reason is required.")
