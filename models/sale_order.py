@@ -681,7 +681,7 @@ class SaleOrder(models.Model):
         (self - requested).write(direct_values)
         self._close_cancel_activities(self.env._("Order cancelled."))
         self._review_on_cancel()
-        self.sudo()._message_log_batch(
+        self._message_log_batch(
             bodies={order.id: order._get_cancel_summary_html() for order in self}
         )
         for user in self.user_id - self.env.user:
@@ -922,9 +922,9 @@ class SaleOrder(models.Model):
             orders = pending.filtered(
                 lambda order, user=requester: order.cancel_user_id == user
             )
-            orders.sudo().with_context(
-                mail_activity_quick_update=True
-            ).activity_schedule(
+            # The requester may not write the order any more.
+            orders_sudo = orders.sudo()
+            orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Cancellation rejected"),
                 note=reason,
@@ -932,7 +932,8 @@ class SaleOrder(models.Model):
             )
 
     def _close_cancel_activities(self, feedback):
-        activities = (
+        # The requester's and the other approvers' activities: not the user's.
+        activities_sudo = (
             self.env["mail.activity"]
             .sudo()
             .search(
@@ -950,7 +951,7 @@ class SaleOrder(models.Model):
                 ]
             )
         )
-        activities.action_feedback(feedback=feedback)
+        activities_sudo.action_feedback(feedback=feedback)
 
     def _get_cancel_summary_html(self, requested=False):
         self.ensure_one()
@@ -1252,9 +1253,8 @@ class SaleOrder(models.Model):
         moved = assignments.filtered(lambda row: row.from_user_id != row.to_user_id)
         for from_user in moved.from_user_id:
             rows = moved.filtered(lambda row, user=from_user: row.from_user_id == user)
-            rows.order_id.sudo().write(
-                {"previous_user_ids": [Command.link(from_user.id)]}
-            )
+            orders_sudo = rows.order_id.sudo()
+            orders_sudo.write({"previous_user_ids": [Command.link(from_user.id)]})
         activities_sudo = (
             self.env["mail.activity"]
             .sudo()
@@ -1574,7 +1574,7 @@ class SaleOrder(models.Model):
         reviews_sudo = self.env["sale.order.review"].sudo().create(vals_list)
         self._set_review_state("pending", track=False)
         reviews_sudo._schedule_activities()
-        self.sudo()._message_log_batch(
+        self._message_log_batch(
             bodies={
                 order.id: self._review_summary_html(
                     self.env._("Approval requested. Review: Waiting for Approval."),
@@ -1655,7 +1655,7 @@ class SaleOrder(models.Model):
         (reviews_sudo - decided)._close_activities(feedback, users=user)
         decided._close_activities(feedback)
         decided.write(decided._decision_values("approved"))
-        self.sudo()._message_log_batch(
+        self._message_log_batch(
             bodies={
                 order.id: Markup("<p>%s</p>")
                 % self.env._(
@@ -1676,8 +1676,8 @@ class SaleOrder(models.Model):
         """After decisions: open the next level of the orders whose current
         level is complete, or mark them approved when none is left."""
         orders_sudo = self.sudo()
-        to_open = self.env["sale.order.review"].sudo()
-        approved = self.browse()
+        to_open_sudo = self.env["sale.order.review"].sudo()
+        approved_sudo = orders_sudo.browse()
         for order in orders_sudo:
             reviews = order.review_ids
             if reviews.filtered(lambda review: review.state == "pending"):
@@ -1685,13 +1685,15 @@ class SaleOrder(models.Model):
             waiting = reviews.filtered(lambda review: review.state == "waiting")
             if waiting:
                 level = min(waiting.mapped("level"))
-                to_open |= waiting.filtered(lambda review, lv=level: review.level == lv)
+                to_open_sudo |= waiting.filtered(
+                    lambda review, lv=level: review.level == lv
+                )
             else:
-                approved |= order
-        to_open.write({"state": "pending"})
-        to_open._schedule_activities()
-        if approved:
-            approved.sudo()._review_approved()
+                approved_sudo |= order
+        to_open_sudo.write({"state": "pending"})
+        to_open_sudo._schedule_activities()
+        if approved_sudo:
+            approved_sudo._review_approved()
 
     def _review_approved(self):
         """Every level approved: confirm if the company says so, and tell the
@@ -1747,9 +1749,10 @@ class SaleOrder(models.Model):
         ...): the approval confirms, not the user. Return the confirmed ones."""
         if not orders:
             return orders
+        orders_sudo = orders.sudo()
         try:
             with self.env.cr.savepoint():
-                orders.sudo().action_confirm()
+                orders_sudo.action_confirm()
             return orders
         except UserError as error:
             _logger.info(
@@ -1758,13 +1761,13 @@ class SaleOrder(models.Model):
                 error,
             )
         confirmed = self.browse()
-        for order in orders:
+        for order_sudo in orders_sudo:
             try:
                 with self.env.cr.savepoint():
-                    order.sudo().action_confirm()
-                confirmed |= order
+                    order_sudo.action_confirm()
+                confirmed |= order_sudo
             except UserError as error:
-                order.sudo()._message_log(
+                order_sudo._message_log(
                     body=Markup("<p>%s</p>")
                     % self.env._(
                         "Approved, but the order could not be confirmed "
@@ -1781,8 +1784,9 @@ class SaleOrder(models.Model):
         self._check_note(reason, self.env._("reason"))
         user = self.env.user
         reviews_sudo = reviews.sudo()
+        orders_sudo = self.sudo()
         open_sudo = (
-            self.sudo().review_ids.filtered(
+            orders_sudo.review_ids.filtered(
                 lambda review: review.state in ("waiting", "pending")
             )
             - reviews_sudo
@@ -1794,7 +1798,6 @@ class SaleOrder(models.Model):
         reviews_sudo.write(reviews_sudo._decision_values("rejected", reason))
         open_sudo.write({"state": "cancelled"})
         # A reviewer may not write the order itself.
-        orders_sudo = self.sudo()
         orders_sudo._set_review_state("rejected")
         orders_sudo._message_log_batch(
             bodies=dict.fromkeys(self.ids, Markup("<p>%s</p>") % feedback)
@@ -1827,7 +1830,7 @@ class SaleOrder(models.Model):
         reset = orders - again
         if reset:
             reset._set_review_state("none")
-            reset.sudo()._message_log_batch(
+            reset._message_log_batch(
                 bodies=dict.fromkeys(
                     reset.ids,
                     Markup("<p>%s</p>")
@@ -1851,7 +1854,8 @@ class SaleOrder(models.Model):
         )
 
     def _cancel_open_reviews(self, feedback):
-        open_sudo = self.sudo().review_ids.filtered(
+        orders_sudo = self.sudo()
+        open_sudo = orders_sudo.review_ids.filtered(
             lambda review: review.state in ("waiting", "pending")
         )
         open_sudo._close_activities(feedback)
