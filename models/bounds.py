@@ -31,13 +31,14 @@ def check_numbers(records, vals, names):
                 )
             )
         limit = MAX_INTEGER if field.type == "integer" else MAX_FLOAT
-        if not abs(value) <= limit:  # also refuses NaN
+        # "not <=" refuses NaN too.
+        if not abs(value) <= limit:
             raise ValidationError(
                 env._(
                     "%(field)s: %(value)s is out of range; use a number between "
                     "-%(limit)s and %(limit)s.",
                     field=label,
                     value=value,
-                    limit=f"{limit:,.0f}",
+                    limit=format(limit, ",.0f"),
                 )
             )
