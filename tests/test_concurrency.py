@@ -201,8 +201,13 @@ class TestConcurrency(BaseCase):
         return outcomes, attempts
 
     def check(self, func):
+        """``func(env)`` in a transaction of its own, committed."""
         with self.registry.cursor() as cr:
-            return func(api.Environment(cr, SUPERUSER_ID, {"active_test": False}))
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            result = func(env)
+            # The commit flushes only the environments still alive.
+            env.flush_all()
+            return result
 
     # ------------------------------------------------------------------
     # Races
