@@ -1169,7 +1169,9 @@ class SaleOrder(models.Model):
                 "SELECT id FROM sale_order WHERE id IN %s AND active "
                 "FOR NO KEY UPDATE SKIP LOCKED",
                 tuple(self.ids),
-            )
+            ),
+            # A failure to serialize is expected: the batch waits for the next run.
+            log_exceptions=False,
         )
         locked = self.browse(row[0] for row in self.env.cr.fetchall())
         finished = locked - self.browse(

@@ -116,7 +116,9 @@ class SaleOrderReview(models.Model):
                 SQL(
                     "SELECT id FROM sale_order_review WHERE id IN %s FOR NO KEY UPDATE",
                     tuple(self.ids),
-                )
+                ),
+                # A failure to serialize is expected here and retried: not an error.
+                log_exceptions=False,
             )
             self.invalidate_recordset()
 

@@ -262,7 +262,9 @@ class StockLowStockRule(models.Model):
             SQL(
                 "SELECT id FROM stock_low_stock_rule WHERE id IN %s FOR NO KEY UPDATE",
                 tuple(self.ids),
-            )
+            ),
+            # A failure to serialize is expected here and retried: not an error.
+            log_exceptions=False,
         )
         self.write({"last_evaluated": now})
 
