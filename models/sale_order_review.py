@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .sale_review_rule import APPROVAL_MODES
+
 
 class SaleOrderReview(models.Model):
     """One rule to be decided on one order: a line of the order's review
@@ -45,10 +47,7 @@ class SaleOrderReview(models.Model):
         "requested.",
     )
     approval_mode = fields.Selection(
-        selection=[
-            ("any", "Any one of them"),
-            ("all", "All listed users"),
-        ],
+        selection=APPROVAL_MODES,
         required=True,
         default="any",
     )

@@ -8,6 +8,10 @@ from odoo.tools.safe_eval import safe_eval
 from .bounds import check_numbers
 
 NUMERIC_FIELDS = {"sequence", "min_amount", "max_discount", "min_margin"}
+APPROVAL_MODES = [
+    ("any", "Any one of them"),
+    ("all", "All listed users"),
+]
 
 
 class SaleReviewRule(models.Model):
@@ -91,10 +95,7 @@ class SaleReviewRule(models.Model):
         help="Every internal user of these groups may approve.",
     )
     approval_mode = fields.Selection(
-        selection=[
-            ("any", "Any one of them"),
-            ("all", "All listed users"),
-        ],
+        selection=APPROVAL_MODES,
         required=True,
         default="any",
         help="Any one of them: the first decision settles the level. All listed "
