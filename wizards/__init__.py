@@ -1,4 +1,5 @@
 from . import sale_order_cancel_reason_mixin
+from . import sale_order_reject_wizard_mixin
 from . import sale_mass_cancel_orders
 from . import sale_order_cancel
 from . import sale_order_cancel_reject_wizard
