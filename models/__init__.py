@@ -1,17 +1,14 @@
-from . import product_template
+# The shared entry points of sale.order (write, action_confirm, action_draft and
+# the cancellation hook) are defined first, so that each capability below
+# extends them with super(); the capabilities then follow in the order in which
+# they depend on one another: low_stock gives review its stock figures, review
+# extends the cancellation hook.
 from . import res_company
 from . import res_config_settings
-from . import res_partner
-from . import res_users
 from . import sale_order
-from . import sale_order_assignment
-from . import sale_order_cancel_reason
-from . import sale_order_line
-from . import account_move
-from . import stock_low_stock_alert
-from . import stock_low_stock_rule
-from . import stock_picking
-from . import mail_activity
-from . import payment_transaction
-from . import sale_order_review
-from . import sale_review_rule
+from . import low_stock
+from . import archive
+from . import reassign
+from . import cancel
+from . import review
+from . import accounting

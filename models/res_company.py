@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .bounds import check_numbers
+from .tools import check_numbers
 
 NUMERIC_FIELDS = {
     "sale_auto_archive_days",

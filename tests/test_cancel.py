@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from odoo.addons.sale_order_lifecycle.models.sale_order import (
+from odoo.addons.sale_order_lifecycle.models.cancel.sale_order import (
     SaleOrder as LifecycleOrder,
 )
 
@@ -164,7 +164,7 @@ class TestCancel(LifecycleCommon):
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.cancel_request_state, "pending")
         approval_type = self.env.ref(
-            "sale_order_lifecycle.mail_activity_type_order_approval"
+            "sale_order_lifecycle.mail_activity_type_cancel_approval"
         )
         activities = order.activity_ids.filtered(
             lambda a: a.activity_type_id == approval_type

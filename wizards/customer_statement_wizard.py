@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.tools import notification_action
+
 
 class CustomerStatementWizard(models.TransientModel):
     _name = "customer.statement.wizard"
@@ -120,6 +122,6 @@ class CustomerStatementWizard(models.TransientModel):
             ).send_mail(
                 customer.id, email_values={"attachment_ids": attachment_sudo.ids}
             )
-        return self.env["sale.order"]._notification(
+        return notification_action(
             self.env._("%(count)s statements sent.", count=len(customers))
         )

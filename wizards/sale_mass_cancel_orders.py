@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..models.tools import format_blockers, notification_action
+
 
 class SaleMassCancelOrders(models.TransientModel):
     _name = "sale.mass.cancel.orders"
@@ -14,9 +16,7 @@ class SaleMassCancelOrders(models.TransientModel):
     def _compute_blocked_info(self):
         for wizard in self:
             blockers = wizard._get_blockers()
-            wizard.blocked_info = (
-                self.env["sale.order"]._format_blockers(blockers) if blockers else False
-            )
+            wizard.blocked_info = format_blockers(blockers) if blockers else False
 
     def _get_blockers(self):
         orders = self.sale_order_ids.filtered(lambda order: order.state != "cancel")
@@ -52,10 +52,10 @@ class SaleMassCancelOrders(models.TransientModel):
                 self.env._(
                     "%(count)s not cancelled:\n%(details)s",
                     count=len(blockers),
-                    details=self.env["sale.order"]._format_blockers(blockers),
+                    details=format_blockers(blockers),
                 )
             )
-        return self.env["sale.order"]._notification(
+        return notification_action(
             "\n".join(lines),
             kind="warning" if blockers or requested else "success",
             sticky=bool(blockers),

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.tools import check_note, notification_action
+
 
 class SaleOrderReassignWizard(models.TransientModel):
     _name = "sale.order.reassign.wizard"
@@ -83,7 +85,7 @@ class SaleOrderReassignWizard(models.TransientModel):
             )
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give the reason of the reassignment."))
-        self.env["sale.order"]._check_note(self.reason, self.env._("reason"))
+        check_note(self.env, self.reason, self.env._("reason"))
         orders = self.order_ids
         orders._check_can_reassign()
         vals = {}
@@ -110,4 +112,4 @@ class SaleOrderReassignWizard(models.TransientModel):
             )
         else:
             message = self.env._("%(count)s orders reassigned.", count=len(changed))
-        return self.env["sale.order"]._notification(message)
+        return notification_action(message)

@@ -1,8 +1,9 @@
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
+from ..tools import html_links, notify_user
 from .sale_review_rule import APPROVAL_MODES
 
 
@@ -95,15 +96,38 @@ class SaleOrderReview(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
+    @api.model
+    def _get_current_reviewer_domain(self, user):
+        """The reviews that ``user`` may decide now: the one definition behind
+        the Approve and Reject buttons, the To Approve list and the decision."""
+        return [
+            ("state", "=", "pending"),
+            ("reviewer_user_ids", "in", user.id),
+            ("approved_user_ids", "not in", user.id),
+            "|",
+            ("forbid_self_approval", "=", False),
+            ("order_id.user_id", "!=", user.id),
+        ]
+
     def _is_current_reviewer(self, user):
         """Whether ``user`` may decide this review now."""
         self.ensure_one()
-        return (
-            self.state == "pending"
-            and user in self.reviewer_user_ids
-            and user not in self.approved_user_ids
-            and not (self.forbid_self_approval and user == self.order_id.user_id)
+        return bool(self.filtered_domain(self._get_current_reviewer_domain(user)))
+
+    def _get_summary_html(self, title):
+        """A chatter note: ``title``, then one item per review of ``self``."""
+        items = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "Level %(level)s, %(rule)s: %(reviewers)s (%(reason)s)",
+                level=review.level,
+                rule=review.name,
+                reviewers=", ".join(review.reviewer_user_ids.mapped("name")),
+                reason=review.reason,
+            )
+            for review in self
         )
+        return Markup("<p>%s</p><ul>%s</ul>") % (title, items)
 
     def _lock(self):
         """Lock the reviews' rows until the transaction ends, then reread them: of
@@ -159,7 +183,6 @@ class SaleOrderReview(models.Model):
             .with_context(mail_activity_quick_update=True)
             .create(vals_list)
         )
-        orders = pending.order_id
         for user in activities_sudo.user_id:
             user_orders = pending.filtered(
                 lambda review, user=user: (
@@ -167,14 +190,45 @@ class SaleOrderReview(models.Model):
                     and user not in review.approved_user_ids
                 )
             ).order_id
-            orders._notify_user(
+            notify_user(
+                self.env,
                 user,
+                self.env._("Sales orders to approve"),
                 self.env._(
                     "These orders wait for your approval: %(orders)s",
-                    orders=orders._links(user_orders),
+                    orders=html_links(self.env, user_orders),
                 ),
-                subject=self.env._("Sales orders to approve"),
             )
+
+    def _record_approval(self):
+        """The current user approves the reviews of ``self``; those complete
+        (any one reviewer, or every listed user) are decided."""
+        user = self.env.user
+        for review in self.filtered(lambda review: review.approval_mode == "all"):
+            review.approved_user_ids = [Command.link(user.id)]
+        decided = self.filtered(
+            lambda review: (
+                review.approval_mode == "any"
+                or not review.reviewer_user_ids - review.approved_user_ids
+            )
+        )
+        feedback = self.env._("Approved by %(user)s.", user=user.name)
+        (self - decided)._close_activities(feedback, users=user)
+        decided._close_activities(feedback)
+        decided.write(decided._decision_values("approved"))
+
+    def _record_rejection(self, reason, feedback):
+        """The current user rejects the reviews of ``self``: the other open
+        reviews of their orders end with them."""
+        others = (
+            self.order_id.review_ids.filtered(
+                lambda review: review.state in ("waiting", "pending")
+            )
+            - self
+        )
+        (self | others)._close_activities(feedback)
+        self.write(self._decision_values("rejected", reason))
+        others.write({"state": "cancelled"})
 
     def _close_activities(self, feedback, users=None):
         """Mark done the approval activities of the reviews (only those of

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .bounds import check_numbers
+from ..tools import check_numbers
 
 NUMERIC_FIELDS = {"min_qty", "min_days", "window_days", "target_days"}
 

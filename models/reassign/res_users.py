@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import AccessError
 
+from ..tools import is_sale_manager
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -31,17 +33,14 @@ class ResUsers(models.Model):
 
     def action_reassign_open_sale_orders(self):
         self.ensure_one()
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not is_sale_manager(self.env):
             raise AccessError(
                 self.env._(
                     "Only a Sales Administrator can reassign someone's open orders."
                 )
             )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Reassign Open Orders"),
-            "res_model": "sale.order.reassign.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_from_user_id": self.id},
-        }
+        return self.env["sale.order.reassign.wizard"]._get_records_action(
+            name=self.env._("Reassign Open Orders"),
+            target="new",
+            context={"default_from_user_id": self.id},
+        )

@@ -1,0 +1,24 @@
+"""Cancellation approvals get an activity type of their own.
+
+Before 18.0.1.1.0 they shared the Order Approval type with the review, told
+apart by having no review line. Open ones move to the new type, so that the
+approvers' activities keep closing when the request is decided.
+"""
+
+from odoo import SUPERUSER_ID, api
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    order_approval = env.ref("sale_order_lifecycle.mail_activity_type_order_approval")
+    cancel_approval = env.ref("sale_order_lifecycle.mail_activity_type_cancel_approval")
+    activities = env["mail.activity"].search(
+        [
+            ("res_model", "=", "sale.order"),
+            ("activity_type_id", "=", order_approval.id),
+            ("sale_review_id", "=", False),
+        ]
+    )
+    activities.with_context(mail_activity_quick_update=True).write(
+        {"activity_type_id": cancel_approval.id}
+    )

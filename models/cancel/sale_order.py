@@ -1,0 +1,424 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import (
+    SALE_MANAGER_GROUP,
+    check_note,
+    format_blockers,
+    html_links,
+    is_sale_manager,
+    notification_action,
+    notify_user,
+)
+
+CANCEL_APPROVAL = "sale_order_lifecycle.mail_activity_type_cancel_approval"
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    cancel_date = fields.Datetime(
+        string="Cancelled On",
+        copy=False,
+        readonly=True,
+    )
+
+    cancel_reason_id = fields.Many2one(
+        comodel_name="sale.order.cancel.reason",
+        string="Cancellation Reason",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+    )
+
+    cancel_note = fields.Text(
+        string="Cancellation Note",
+        copy=False,
+        readonly=True,
+    )
+
+    cancel_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Cancelled By",
+        copy=False,
+        readonly=True,
+        help="Who cancelled the order, or asked for its cancellation.",
+    )
+
+    cancel_request_state = fields.Selection(
+        selection=[
+            ("none", "None"),
+            ("pending", "Waiting for Approval"),
+            ("rejected", "Rejected"),
+        ],
+        string="Cancellation Request",
+        default="none",
+        copy=False,
+        readonly=True,
+        index=True,
+    )
+
+    sale_cancel_final = fields.Boolean(
+        related="company_id.sale_cancel_final",
+    )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_cancel(self):
+        """Every cancellation goes through the reason wizard; RPC callers may give
+        the reason in the context (``sale_cancel_reason_id``, ``sale_cancel_note``)."""
+        reason = self._get_context_cancel_reason()
+        if reason:
+            _cancelled, requested = self._cancel_with_reason(
+                reason, self.env.context.get("sale_cancel_note")
+            )
+            if requested:
+                return notification_action(
+                    self.env._(
+                        "The cancellation of %(orders)s waits for a Sales "
+                        "Administrator's approval.",
+                        orders=", ".join(requested.mapped("name")),
+                    ),
+                    kind="warning",
+                )
+            return True
+        if len(self) > 1:
+            raise UserError(
+                self.env._(
+                    "Give the reason of the cancellation: cancel one order from its "
+                    "form, or several with the Cancel action of the list."
+                )
+            )
+        return super().action_cancel()
+
+    def action_cancel_request_approve(self):
+        self._check_cancel_approver()
+        pending = self._filter_cancel_pending()
+        pending._action_cancel()
+        pending.filtered(
+            lambda order: order.cancel_reason_id.notify_customer
+        )._send_cancel_mail()
+        return True
+
+    def action_cancel_request_reject(self):
+        self._check_cancel_approver()
+        return self.env["sale.order.cancel.reject.wizard"]._get_records_action(
+            name=self.env._("Reject Cancellation"),
+            target="new",
+            context={"default_order_ids": self.ids},
+        )
+
+    # ------------------------------------------------------------------
+    # Steps of the shared entry points
+    # ------------------------------------------------------------------
+
+    def _check_cancel_not_final(self):
+        """Step of ``action_draft``: a final cancellation stays final."""
+        final = self.filtered(
+            lambda order: order.state == "cancel" and order.company_id.sale_cancel_final
+        )
+        if final:
+            raise UserError(
+                self.env._(
+                    "Cancelled orders are final (%(orders)s): duplicate the order to "
+                    "start again.",
+                    orders=", ".join(final.mapped("name")),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        self._check_no_pending_cancellation()
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
+
+    def _show_cancel_wizard(self):
+        # Drafts too go through the reason step, unless the reason is given.
+        return not self._get_context_cancel_reason()
+
+    def _action_cancel(self):
+        """Every path that cancels (wizard, mass cancel, approval, portal
+        decline) ends here: refuse what must not be cancelled, then record who,
+        when and why, close pending approvals and tell the salespersons."""
+        self._check_cancel_allowed()
+        reason = self._get_context_cancel_reason()
+        res = super()._action_cancel()
+        # Approved requests keep the reason, note and requester they recorded.
+        requested = self._filter_cancel_pending()
+        values = {"cancel_date": fields.Datetime.now(), "cancel_request_state": "none"}
+        requested.write(values)
+        direct_values = {**values, "cancel_user_id": self.env.uid}
+        if reason:
+            direct_values["cancel_reason_id"] = reason.id
+            direct_values["cancel_note"] = (
+                self.env.context.get("sale_cancel_note") or False
+            )
+        (self - requested).write(direct_values)
+        self._close_cancel_activities(self.env._("Order cancelled."))
+        self._lifecycle_post_cancel()
+        self._message_log_batch(
+            bodies={order.id: order._get_cancel_summary_html() for order in self}
+        )
+        for user in self.user_id - self.env.user:
+            orders = self.filtered(lambda order, user=user: order.user_id == user)
+            notify_user(
+                self.env,
+                user,
+                self.env._("Sales orders cancelled"),
+                self.env._(
+                    "%(user)s cancelled your orders: %(orders)s",
+                    user=self.env.user.name,
+                    orders=html_links(self.env, orders),
+                ),
+            )
+        return res
+
+    @api.model
+    def _get_context_cancel_reason(self):
+        """The reason given by RPC callers in the context, checked."""
+        reason_id = self.env.context.get("sale_cancel_reason_id")
+        if not reason_id:
+            return False
+        if not isinstance(reason_id, int) or isinstance(reason_id, bool):
+            raise UserError(
+                self.env._(
+                    "Give the cancellation reason by its id (a number), not %(value)s.",
+                    value=repr(reason_id),
+                )
+            )
+        reason = self.env["sale.order.cancel.reason"].browse(reason_id).exists()
+        if not reason:
+            raise UserError(
+                self.env._(
+                    "The cancellation reason %(id)s does not exist: choose one of "
+                    "Sales > Configuration > Cancellation Reasons.",
+                    id=reason_id,
+                )
+            )
+        return reason
+
+    def _get_cancel_blockers(self):
+        """Return ``{order: [reason, ...]}`` for the orders that must not be
+        cancelled as they are: locked, delivered, or invoiced."""
+        blockers = {}
+        for order in self.filtered(lambda order: order.state != "cancel"):
+            reasons = []
+            if order.locked:
+                reasons.append(self.env._("it is locked: unlock it first"))
+            delivered = order.order_line.filtered(lambda line: line.qty_delivered > 0)
+            if delivered:
+                pickings = order.picking_ids.filtered(
+                    lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+                )
+                reasons.append(
+                    self.env._(
+                        "goods were delivered (%(pickings)s): create a return first",
+                        pickings=", ".join(pickings.mapped("name"))
+                        or delivered[0].name,
+                    )
+                )
+            posted = order.invoice_ids.filtered(lambda move: move.state == "posted")
+            if (
+                posted
+                and order.currency_id.compare_amounts(
+                    sum(posted.mapped("amount_total_signed")), 0
+                )
+                > 0
+            ):
+                reasons.append(
+                    self.env._(
+                        "posted invoices not fully reversed (%(invoices)s): ask "
+                        "accounting for a credit note",
+                        invoices=", ".join(
+                            posted.filtered(
+                                lambda m: m.move_type == "out_invoice"
+                            ).mapped("name")
+                        ),
+                    )
+                )
+            if reasons:
+                blockers[order] = reasons
+        return blockers
+
+    def _check_cancel_allowed(self):
+        blockers = self._get_cancel_blockers()
+        if blockers:
+            raise UserError(
+                self.env._(
+                    "Nothing was cancelled; these orders cannot be:\n%(details)s",
+                    details=format_blockers(blockers),
+                )
+            )
+
+    def _check_no_pending_cancellation(self):
+        pending = self._filter_cancel_pending()
+        if pending:
+            raise UserError(
+                self.env._(
+                    "A cancellation of %(orders)s is waiting for approval: it cannot "
+                    "go further until a Sales Administrator decides.",
+                    orders=", ".join(pending.mapped("name")),
+                )
+            )
+
+    def _check_cancel_approver(self):
+        if not is_sale_manager(self.env):
+            raise AccessError(
+                self.env._(
+                    "Only a Sales Administrator can decide on a cancellation request."
+                )
+            )
+        own = self.filtered(lambda order: order.cancel_user_id == self.env.user)
+        if own:
+            raise AccessError(
+                self.env._(
+                    "You asked for the cancellation of %(orders)s: another Sales "
+                    "Administrator must decide.",
+                    orders=", ".join(own.mapped("name")),
+                )
+            )
+
+    def _cancel_needs_approval(self, reason):
+        """Orders of ``self`` whose cancellation needs a Sales Administrator,
+        unless the current user is one."""
+        if is_sale_manager(self.env):
+            return self.browse()
+        if reason.requires_approval:
+            return self.filtered(lambda order: order.state != "cancel")
+
+        def above_threshold(order):
+            threshold = order.company_id.sale_cancel_approval_amount
+            if not threshold:
+                return False
+            amount = order.currency_id._convert(
+                order.amount_total,
+                order.company_id.currency_id,
+                order.company_id,
+                order.date_order or fields.Date.context_today(order),
+            )
+            return order.company_id.currency_id.compare_amounts(amount, threshold) >= 0
+
+        return self.filtered(
+            lambda order: order.state != "cancel" and above_threshold(order)
+        )
+
+    def _cancel_with_reason(self, reason, note=False):
+        """Cancel the orders for ``reason``, or ask for approval where needed.
+
+        Nothing is applied when one order is refused. Returns the cancelled
+        orders and those now waiting for approval.
+        """
+        check_note(self.env, note, self.env._("cancellation note"))
+        if reason.note_required and not (note or "").strip():
+            raise UserError(
+                self.env._(
+                    "The reason %(reason)s needs a note explaining the cancellation.",
+                    reason=reason.name,
+                )
+            )
+        orders = self.filtered(lambda order: order.state != "cancel")
+        orders._check_no_pending_cancellation()
+        orders._check_cancel_allowed()
+        requested = orders._cancel_needs_approval(reason)
+        if requested:
+            requested._request_cancel_approval(reason, note)
+        cancelled = orders - requested
+        if cancelled:
+            cancelled.with_context(
+                sale_cancel_reason_id=reason.id, sale_cancel_note=note
+            )._action_cancel()
+        return cancelled, requested
+
+    def _request_cancel_approval(self, reason, note):
+        self.write(
+            {
+                "cancel_request_state": "pending",
+                "cancel_reason_id": reason.id,
+                "cancel_note": note or False,
+                "cancel_user_id": self.env.uid,
+            }
+        )
+        approvers = self.env.ref(SALE_MANAGER_GROUP).users.filtered(
+            lambda user: not user.share and user != self.env.user
+        )
+        self._message_log_batch(
+            bodies={
+                order.id: order._get_cancel_summary_html(requested=True)
+                for order in self
+            }
+        )
+        orders_sudo = self.sudo()
+        for approver in approvers:
+            orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
+                CANCEL_APPROVAL,
+                summary=self.env._("Approve the cancellation"),
+                note=reason.name + (f": {note}" if note else ""),
+                user_id=approver.id,
+            )
+
+    def _reject_cancel_request(self, reason):
+        self._check_cancel_approver()
+        check_note(self.env, reason, self.env._("reason"))
+        pending = self._filter_cancel_pending()
+        pending._close_cancel_activities(
+            self.env._("Rejected: %(reason)s", reason=reason)
+        )
+        pending.write({"cancel_request_state": "rejected"})
+        pending._message_log_batch(
+            bodies={
+                order.id: Markup("<p>%s</p>")
+                % self.env._("Cancellation rejected: %(reason)s", reason=reason)
+                for order in pending
+            }
+        )
+        for requester in pending.cancel_user_id:
+            orders = pending.filtered(
+                lambda order, user=requester: order.cancel_user_id == user
+            )
+            # The requester may not write the order any more.
+            orders_sudo = orders.sudo()
+            orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Cancellation rejected"),
+                note=reason,
+                user_id=requester.id,
+            )
+
+    def _close_cancel_activities(self, feedback):
+        # Every approver's activity, not only the deciding user's; a caller's
+        # context may not skip it.
+        orders_sudo = self.sudo().with_context(mail_activity_automation_skip=False)
+        orders_sudo.activity_feedback([CANCEL_APPROVAL], feedback=feedback)
+
+    def _filter_cancel_pending(self):
+        """The orders of ``self`` whose cancellation waits for approval."""
+        return self.filtered(lambda order: order.cancel_request_state == "pending")
+
+    def _get_cancel_summary_html(self, requested=False):
+        self.ensure_one()
+        reason = self.cancel_reason_id.name or self.env._("no reason given")
+        if requested:
+            text = self.env._(
+                "Cancellation requested, waiting for approval: %(reason)s",
+                reason=reason,
+            )
+        else:
+            text = self.env._("Order cancelled: %(reason)s", reason=reason)
+        if self.cancel_note:
+            text = self.env._(
+                "%(text)s. Note: %(note)s", text=text, note=self.cancel_note
+            )
+        return Markup("<p>%s</p>") % text
+
+    def _send_cancel_mail(self):
+        template = self.env.ref(
+            "sale_order_lifecycle.mail_template_sale_cancellation_reason"
+        )
+        for order in self:
+            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")

@@ -1,0 +1,683 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import (
+    QUOTATION_STATES,
+    check_note,
+    format_blockers,
+    html_links,
+    notification_action,
+    notify_user,
+)
+
+_logger = logging.getLogger(__name__)
+
+# Changes that make an approval given to the order as it was worthless.
+REVIEW_MATERIAL_FIELDS = {
+    "order_line",
+    "partner_id",
+    "pricelist_id",
+    "currency_id",
+}
+MATERIAL_CHANGE_GUARD = "sale_review_material_change_checked"
+REVIEW_WRITE = "sale_review_write"
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    review_state = fields.Selection(
+        selection=[
+            ("none", "Not Reviewed"),
+            ("pending", "Waiting for Approval"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ],
+        string="Review",
+        required=True,
+        default="none",
+        copy=False,
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
+
+    review_required = fields.Boolean(
+        compute="_compute_review_required",
+        help="A review rule applies to the order as it is now.",
+    )
+
+    review_ids = fields.One2many(
+        comodel_name="sale.order.review",
+        inverse_name="order_id",
+        string="Reviews",
+        copy=False,
+        readonly=True,
+    )
+
+    review_problems = fields.Text(
+        compute="_compute_review_problems",
+        help="What must be fixed before approval is requested or the order is "
+        "confirmed.",
+    )
+
+    review_can_decide = fields.Boolean(
+        string="To Approve by Me",
+        compute="_compute_review_can_decide",
+        search="_search_review_can_decide",
+        help="You are a reviewer of the level the order waits for.",
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends(
+        "state",
+        "company_id",
+        "partner_id",
+        "pricelist_id",
+        "currency_id",
+        "warehouse_id",
+        "amount_total",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.product_uom",
+        "order_line.price_unit",
+        "order_line.discount",
+    )
+    def _compute_review_required(self):
+        quotations = self.filtered(lambda order: order.state in QUOTATION_STATES)
+        matches = self.env["sale.review.rule"]._match_orders(quotations)
+        for order in self:
+            order.review_required = order in matches
+
+    @api.depends(
+        "state",
+        "commitment_date",
+        "partner_invoice_id.street",
+        "partner_invoice_id.city",
+        "partner_shipping_id.street",
+        "partner_shipping_id.city",
+        "order_line.display_type",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.price_unit",
+    )
+    def _compute_review_problems(self):
+        problems = self._get_review_problems()
+        for order in self:
+            order.review_problems = "\n".join(problems.get(order, [])) or False
+
+    @api.depends_context("uid")
+    @api.depends(
+        "user_id",
+        "review_ids.state",
+        "review_ids.reviewer_user_ids",
+        "review_ids.approved_user_ids",
+    )
+    def _compute_review_can_decide(self):
+        domain = self.env["sale.order.review"]._get_current_reviewer_domain(
+            self.env.user
+        )
+        decidable = self.review_ids.filtered_domain(domain).order_id
+        for order in self:
+            order.review_can_decide = order in decidable
+
+    def _search_review_can_decide(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("This search is not supported."))
+        reviews = self.env["sale.order.review"]._get_current_reviewer_domain(
+            self.env.user
+        )
+        domain = [("review_ids", "any", reviews)]
+        positive = (operator == "=") == value
+        return domain if positive else ["!", *domain]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if (
+            not self.env.su
+            and not self.env.context.get(REVIEW_WRITE)
+            and any(vals.get("review_state", "none") != "none" for vals in vals_list)
+        ):
+            raise UserError(self._review_state_write_error())
+        return super().create(vals_list)
+
+    def message_post(self, **kwargs):
+        if self.env.context.get("mark_so_as_sent"):
+            self._check_review_allows("send")
+        return super().message_post(**kwargs)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_quotation_send(self):
+        self._check_review_allows("send")
+        return super().action_quotation_send()
+
+    def action_quotation_sent(self):
+        self._check_review_allows("send")
+        return super().action_quotation_sent()
+
+    def action_request_review(self):
+        self.check_access("write")
+        self._action_request_review()
+        return True
+
+    def action_review_approve(self):
+        reviews = self._get_reviews_to_decide()
+        self._action_review_approve(reviews)
+        return True
+
+    def action_review_reject(self):
+        self._get_reviews_to_decide()
+        return self.env["sale.order.review.reject.wizard"]._get_records_action(
+            name=self.env._("Reject Approval"),
+            target="new",
+            context={"default_order_ids": self.ids},
+        )
+
+    # ------------------------------------------------------------------
+    # Steps of the shared entry points
+    # ------------------------------------------------------------------
+
+    def _review_prepare_write(self, vals):
+        """Step of ``write``: a change the reviewers must see is judged once,
+        after the write (line commands inside it included). Return the records
+        to write with and whether the change is material."""
+        material = not self.env.context.get(MATERIAL_CHANGE_GUARD) and bool(
+            vals.keys() & REVIEW_MATERIAL_FIELDS
+        )
+        if material:
+            return self.with_context(**{MATERIAL_CHANGE_GUARD: True}), True
+        return self, False
+
+    def _review_request_on_confirm(self):
+        """Step of ``action_confirm``: from the form's Confirm button, a
+        quotation that needs approval asks for it instead of failing. Return the
+        action to show when approval was requested, else None."""
+        if not self.env.context.get("sale_review_request_on_confirm"):
+            return None
+        to_request = self._get_review_blockers(not_requested_only=True)
+        if not to_request:
+            return None
+        to_request._action_request_review()
+        others = self - to_request
+        if others:
+            others.action_confirm()
+        return notification_action(
+            self.env._(
+                "%(orders)s need approval before confirmation: the reviewers have "
+                "been asked.",
+                orders=", ".join(to_request.mapped("name")),
+            ),
+            kind="warning",
+        )
+
+    def _review_reset_on_draft(self):
+        """Step of ``action_draft``: a cancelled order that comes back is
+        reviewed again from scratch."""
+        self.filtered(lambda order: order.review_state != "none")._set_review_state(
+            "none"
+        )
+
+    def _lifecycle_post_cancel(self):
+        """Cancellation ends the open reviews; the decided ones stay as history."""
+        res = super()._lifecycle_post_cancel()
+        self._cancel_open_reviews(self.env._("Order cancelled."))
+        self.filtered(lambda order: order.review_state == "pending")._set_review_state(
+            "none"
+        )
+        return res
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _has_to_be_signed(self):
+        # The portal offers no signature while the order waits for approval.
+        return super()._has_to_be_signed() and not self._get_review_blockers()
+
+    def _has_to_be_paid(self):
+        return super()._has_to_be_paid() and not self._get_review_blockers()
+
+    def _check_review_state_write(self, vals):
+        if (
+            "review_state" in vals
+            and not self.env.su
+            and not self.env.context.get(REVIEW_WRITE)
+        ):
+            raise UserError(self._review_state_write_error())
+
+    @api.model
+    def _review_state_write_error(self):
+        return self.env._(
+            "The review of an order changes only through Request Approval, Approve "
+            "and Reject."
+        )
+
+    def _set_review_state(self, state, track=True):
+        """Write ``review_state``; ``track=False`` for batches, which log their
+        own note instead of one tracking message per order."""
+        context = {REVIEW_WRITE: True, MATERIAL_CHANGE_GUARD: True}
+        self.with_context(**context, mail_notrack=not track).write(
+            {"review_state": state}
+        )
+
+    def _get_review_problems(self):
+        """Return ``{order: [problem, ...]}``: what the automatic checks find
+        wrong in the quotations of ``self``."""
+        now = fields.Datetime.now()
+        problems = {}
+        for order in self.filtered(lambda order: order.state in QUOTATION_STATES):
+            found = []
+            lines = order.order_line.filtered(
+                lambda line: not line.display_type and not line.is_downpayment
+            )
+            if not lines:
+                found.append(self.env._("The order has no product line."))
+            found += [
+                problem for line in lines if (problem := line._get_review_problem())
+            ]
+            for address, kind in (
+                (order.partner_invoice_id, self.env._("invoice address")),
+                (order.partner_shipping_id, self.env._("delivery address")),
+            ):
+                if not (address.street and address.city):
+                    found.append(
+                        self.env._(
+                            "The %(kind)s %(partner)s needs a street and a city.",
+                            kind=kind,
+                            partner=address.display_name or self.env._("(none)"),
+                        )
+                    )
+            if order.commitment_date and order.commitment_date < now:
+                found.append(
+                    self.env._(
+                        "The delivery date %(date)s is in the past: set a new one.",
+                        date=fields.Datetime.to_string(order.commitment_date),
+                    )
+                )
+            if found:
+                problems[order] = found
+        return problems
+
+    def _get_review_blockers(self, not_requested_only=False):
+        """Quotations of ``self`` that may not be sent or confirmed yet, as
+        ``{order: reason}``: waiting for approval, rejected, or needing an
+        approval nobody asked for. With ``not_requested_only``, return the
+        orders of the last kind only."""
+        quotations = self.filtered(
+            lambda order: (
+                order.state in QUOTATION_STATES and order.review_state != "approved"
+            )
+        )
+        unrequested = quotations.filtered(
+            lambda order: order.review_state in ("none", "rejected")
+        )
+        matches = self.env["sale.review.rule"]._match_orders(unrequested)
+        if not_requested_only:
+            return unrequested.filtered(lambda order: order in matches)
+        blockers = {}
+        for order in quotations:
+            if order.review_state == "pending":
+                pending = order.review_ids.filtered(
+                    lambda review: review.state == "pending"
+                )
+                blockers[order] = self.env._(
+                    "waiting for approval of %(rules)s",
+                    rules=", ".join(pending.mapped("name")),
+                )
+            elif order in matches:
+                rules = ", ".join(rule.name for rule, _reasons in matches[order])
+                blockers[order] = (
+                    self.env._(
+                        "approval was rejected; change the order and request "
+                        "approval again (%(rules)s)",
+                        rules=rules,
+                    )
+                    if order.review_state == "rejected"
+                    else self.env._(
+                        "needs approval (%(rules)s): request it first", rules=rules
+                    )
+                )
+        return blockers
+
+    def _check_review_allows(self, operation):
+        blockers = self._get_review_blockers()
+        if blockers:
+            details = "\n".join(
+                f"- {order.name}: {reason}" for order, reason in blockers.items()
+            )
+            if operation == "send":
+                message = self.env._(
+                    "These quotations cannot be sent before they are approved:\n"
+                    "%(details)s",
+                    details=details,
+                )
+            else:
+                message = self.env._(
+                    "These quotations cannot be confirmed before they are "
+                    "approved:\n%(details)s",
+                    details=details,
+                )
+            raise UserError(message)
+
+    def _check_can_confirm(self):
+        """All at once: the automatic checks, then the reviews."""
+        problems = self._get_review_problems()
+        if problems:
+            raise UserError(
+                self.env._(
+                    "Nothing was confirmed; fix these quotations first:\n%(details)s",
+                    details=format_blockers(problems),
+                )
+            )
+        self._check_review_allows("confirm")
+
+    def _action_request_review(self):
+        """Check every order, then open the reviews of all of them, or of none."""
+        problems = self._get_review_problems()
+        matches = self.env["sale.review.rule"]._match_orders(self)
+        blockers = {}
+        for order in self:
+            if order.state not in QUOTATION_STATES:
+                reasons = [self.env._("it is not a quotation")]
+            elif order.review_state == "pending":
+                reasons = [self.env._("approval is already requested")]
+            elif order.review_state == "approved":
+                reasons = [self.env._("it is already approved")]
+            else:
+                reasons = list(problems.get(order, []))
+                if order not in matches:
+                    reasons.append(
+                        self.env._("no review rule applies to it: confirm it directly")
+                    )
+                else:
+                    reasons += [
+                        self.env._(
+                            "nobody may approve %(rule)s: add reviewers to the rule",
+                            rule=rule.name,
+                        )
+                        for rule, _reasons in matches[order]
+                        if not rule._get_reviewers(order)
+                    ]
+            if reasons:
+                blockers[order] = reasons
+        if blockers:
+            raise UserError(
+                self.env._(
+                    "Approval was not requested; fix these orders first:\n%(details)s",
+                    details=format_blockers(blockers),
+                )
+            )
+        self._open_reviews(matches)
+
+    def _open_reviews(self, matches):
+        """Create the review lines of the orders from the rules that apply
+        (``matches`` as returned by ``sale.review.rule._match_orders``) and ask
+        the reviewers of each order's lowest level."""
+        vals_list = []
+        for order in self:
+            first_level = min(rule.sequence for rule, _reasons in matches[order])
+            vals_list += [
+                rule._prepare_review_vals(order, reasons, first_level)
+                for rule, reasons in matches[order]
+            ]
+        # Salespersons do not write review lines: the workflow does.
+        reviews_sudo = self.env["sale.order.review"].sudo().create(vals_list)
+        self._set_review_state("pending", track=False)
+        reviews_sudo._schedule_activities()
+        self._message_log_batch(
+            bodies={
+                order.id: reviews_sudo.filtered(
+                    lambda review, order=order: review.order_id == order
+                )._get_summary_html(
+                    self.env._("Approval requested. Review: Waiting for Approval.")
+                )
+                for order in self
+            }
+        )
+
+    def _get_reviews_to_decide(self):
+        """The pending reviews of ``self`` that the current user may decide,
+        locked; refuse unless the user may decide on every order."""
+        user = self.env.user
+        pending = self.review_ids.filtered(lambda review: review.state == "pending")
+        pending._lock()
+        pending = pending.filtered(lambda review: review.state == "pending")
+        mine = pending.filtered(lambda review: review._is_current_reviewer(user))
+        refused = self - mine.order_id
+        if refused:
+            own = refused.filtered(
+                lambda order: (
+                    order.user_id == user
+                    and order.review_ids.filtered(
+                        lambda review: (
+                            review.state == "pending" and review.forbid_self_approval
+                        )
+                    )
+                )
+            )
+            if own:
+                raise AccessError(
+                    self.env._(
+                        "You are the salesperson of %(orders)s: another reviewer "
+                        "must approve.",
+                        orders=", ".join(own.mapped("name")),
+                    )
+                )
+            raise AccessError(
+                self.env._(
+                    "You cannot decide on %(orders)s: there is no approval waiting "
+                    "for you.",
+                    orders=", ".join(refused.mapped("name")),
+                )
+            )
+        return mine
+
+    def _action_review_approve(self, reviews):
+        # Reviewers may not write review lines: the workflow does.
+        reviews_sudo = reviews.sudo()
+        reviews_sudo._record_approval()
+        self._message_log_batch(
+            bodies={
+                order.id: Markup("<p>%s</p>")
+                % self.env._(
+                    "%(user)s approved: %(rules)s.",
+                    user=self.env.user.name,
+                    rules=", ".join(
+                        reviews_sudo.filtered(
+                            lambda review, order=order: review.order_id == order
+                        ).mapped("name")
+                    ),
+                )
+                for order in self
+            }
+        )
+        self._review_advance()
+
+    def _review_advance(self):
+        """After decisions: open the next level of the orders whose current
+        level is complete, or mark them approved when none is left."""
+        orders_sudo = self.sudo()
+        to_open_sudo = self.env["sale.order.review"].sudo()
+        approved_sudo = orders_sudo.browse()
+        for order in orders_sudo:
+            reviews = order.review_ids
+            if reviews.filtered(lambda review: review.state == "pending"):
+                continue
+            waiting = reviews.filtered(lambda review: review.state == "waiting")
+            if waiting:
+                level = min(waiting.mapped("level"))
+                to_open_sudo |= waiting.filtered(
+                    lambda review, lv=level: review.level == lv
+                )
+            else:
+                approved_sudo |= order
+        to_open_sudo.write({"state": "pending"})
+        to_open_sudo._schedule_activities()
+        if approved_sudo:
+            approved_sudo._review_approved()
+
+    def _review_approved(self):
+        """Every level approved: confirm if the company says so, and tell the
+        salespersons, in batch (one activity per order, one notice per person)."""
+        self._set_review_state("approved", track=False)
+        self._message_log_batch(
+            bodies=dict.fromkeys(
+                self.ids,
+                Markup("<p>%s</p>")
+                % self.env._("Every level approved. Review: Approved."),
+            )
+        )
+        confirmed = self._review_auto_confirm(
+            self.filtered(lambda order: order.company_id.sale_review_auto_confirm)
+        )
+        todo = self.filtered("user_id")
+        if not todo:
+            return
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": todo_type.id,
+                    "summary": self.env._("Order approved and confirmed")
+                    if order in confirmed
+                    else self.env._("Order approved: confirm it"),
+                    "user_id": order.user_id.id,
+                    "date_deadline": today,
+                }
+                for order in todo
+            ]
+        )
+        for user in todo.user_id:
+            notify_user(
+                self.env,
+                user,
+                self.env._("Sales orders approved"),
+                self.env._(
+                    "These orders are approved: %(orders)s",
+                    orders=html_links(
+                        self.env,
+                        todo.filtered(lambda order, user=user: order.user_id == user),
+                    ),
+                ),
+            )
+
+    def _review_auto_confirm(self, orders):
+        """Confirm ``orders``, all at once, else one by one so that one refusal
+        (a check that fails since the request) does not hold back the others.
+        The last reviewer may not be allowed to confirm orders (stock moves,
+        ...): the approval confirms, not the user. Return the confirmed ones."""
+        if not orders:
+            return orders
+        orders_sudo = orders.sudo()
+        try:
+            with self.env.cr.savepoint():
+                orders_sudo.action_confirm()
+            return orders
+        except UserError as error:
+            _logger.info(
+                "Confirming %s approved orders at once was refused (%s): one by one.",
+                len(orders),
+                error,
+            )
+        confirmed = self.browse()
+        for order_sudo in orders_sudo:
+            try:
+                with self.env.cr.savepoint():
+                    order_sudo.action_confirm()
+                confirmed |= order_sudo
+            except UserError as error:
+                order_sudo._message_log(
+                    body=Markup("<p>%s</p>")
+                    % self.env._(
+                        "Approved, but the order could not be confirmed "
+                        "automatically: %(error)s",
+                        error=error.args[0],
+                    )
+                )
+        return confirmed
+
+    def _review_reject(self, reason):
+        reviews = self._get_reviews_to_decide()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason of the rejection."))
+        check_note(self.env, reason, self.env._("reason"))
+        reviews_sudo = reviews.sudo()
+        orders_sudo = self.sudo()
+        feedback = self.env._(
+            "Rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
+        )
+        reviews_sudo._record_rejection(reason, feedback)
+        # A reviewer may not write the order itself.
+        orders_sudo._set_review_state("rejected")
+        orders_sudo._message_log_batch(
+            bodies=dict.fromkeys(self.ids, Markup("<p>%s</p>") % feedback)
+        )
+        for order in orders_sudo.filtered("user_id"):
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Approval rejected"),
+                note=Markup("<p>%s</p>") % feedback,
+                user_id=order.user_id.id,
+            )
+
+    def _review_on_material_change(self):
+        """The order changed in a way its reviewers must see: close the open
+        reviews, and ask again if a rule still applies. History is kept."""
+        orders = self.filtered(
+            lambda order: (
+                order.state in QUOTATION_STATES and order.review_state != "none"
+            )
+        )
+        if not orders:
+            return
+        feedback = self.env._("The order changed: approval is asked again.")
+        orders._cancel_open_reviews(feedback)
+        again = orders.filtered(
+            lambda order: order.review_state in ("pending", "approved")
+        )
+        matches = self.env["sale.review.rule"]._match_orders(again)
+        again = again.filtered(lambda order: order in matches)
+        reset = orders - again
+        if reset:
+            reset._set_review_state("none")
+            reset._message_log_batch(
+                bodies=dict.fromkeys(
+                    reset.ids,
+                    Markup("<p>%s</p>")
+                    % self.env._("The order changed: its review starts over."),
+                )
+            )
+        if again:
+            again._set_review_state("none", track=False)
+            again._open_reviews(matches)
+
+    def _review_on_material_change_unless_checked(self):
+        # Inside an order's write, the order judges the change once at the end.
+        if not self.env.context.get(MATERIAL_CHANGE_GUARD):
+            self._review_on_material_change()
+
+    def _cancel_open_reviews(self, feedback):
+        orders_sudo = self.sudo()
+        open_sudo = orders_sudo.review_ids.filtered(
+            lambda review: review.state in ("waiting", "pending")
+        )
+        open_sudo._close_activities(feedback)
+        open_sudo.write({"state": "cancelled"})

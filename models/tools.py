@@ -1,0 +1,113 @@
+"""Helpers shared by the capabilities: pure functions taking ``env``.
+
+They belong to no model: the wizards, the orders and the rules use them alike,
+as ``addons/mail/tools`` serves the mail models.
+"""
+
+from markupsafe import Markup
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
+
+# States of an order that is still a quotation.
+QUOTATION_STATES = ("draft", "sent")
+SALE_MANAGER_GROUP = "sales_team.group_sale_manager"
+# Reasons and notes go to the chatter, activities and mails: a page is plenty.
+MAX_NOTE_LENGTH = 10_000
+# Bounds of the numbers users type into settings and rules. The ORM rounds
+# floats to their digits and PostgreSQL stores integers on 4 bytes: an absurd
+# value (1e300 days, 10**12 days) would surface as an OverflowError or a
+# database error instead of a message.
+MAX_FLOAT = 1e12
+MAX_INTEGER = 2**31 - 1
+
+
+def is_sale_manager(env):
+    """Whether the current user is a Sales Administrator."""
+    return env.user.has_group(SALE_MANAGER_GROUP)
+
+
+def check_note(env, text, label):
+    """Refuse notes and reasons that are not text, or too long to read."""
+    if text and not isinstance(text, str):
+        raise UserError(env._("The %(label)s must be text.", label=label))
+    if text and len(text) > MAX_NOTE_LENGTH:
+        raise UserError(
+            env._(
+                "The %(label)s is too long (%(length)s characters): keep it under "
+                "%(limit)s.",
+                label=label,
+                length=len(text),
+                limit=MAX_NOTE_LENGTH,
+            )
+        )
+
+
+def check_numbers(records, vals, names):
+    """Refuse values of ``vals`` for the fields ``names`` of ``records``'s model
+    that are not numbers or are beyond what the database stores. Models call it
+    from ``create`` and ``write`` for their numeric settings."""
+    env = records.env
+    for name in names & vals.keys():
+        value = vals[name]
+        if value is None or value is False:
+            continue
+        field = records._fields[name]
+        label = field._description_string(env)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValidationError(
+                env._(
+                    "%(field)s must be a number, not %(value)s.",
+                    field=label,
+                    value=repr(value),
+                )
+            )
+        limit = MAX_INTEGER if field.type == "integer" else MAX_FLOAT
+        # "not <=" refuses NaN too.
+        if not abs(value) <= limit:
+            raise ValidationError(
+                env._(
+                    "%(field)s: %(value)s is out of range; use a number between "
+                    "-%(limit)s and %(limit)s.",
+                    field=label,
+                    value=value,
+                    limit=format(limit, ",.0f"),
+                )
+            )
+
+
+def format_blockers(blockers):
+    """The ``{order: [reason, ...]}`` contract of every capability, as lines
+    for an error or a wizard."""
+    return "\n".join(
+        f"- {order.name}: {'; '.join(reasons)}" for order, reasons in blockers.items()
+    )
+
+
+def html_links(env, records):
+    """The records as a list of links, for chatter notes and notices."""
+    return Markup(format_list(env, [record._get_html_link() for record in records]))
+
+
+def notification_action(message, kind="success", sticky=False):
+    """Client action: a notification, then close the dialog."""
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": {
+            "type": kind,
+            "message": message,
+            "sticky": sticky,
+            "next": {"type": "ir.actions.act_window_close"},
+        },
+    }
+
+
+def notify_user(env, user, subject, body):
+    """One inbox notice to ``user``: digests of several records, not one mail
+    per record."""
+    env["mail.thread"].message_notify(
+        partner_ids=user.partner_id.ids,
+        subject=subject,
+        body=Markup("<p>%s</p>") % body,
+    )
