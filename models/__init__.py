@@ -3,6 +3,7 @@
 # extends them with super(); the capabilities then follow in the order in which
 # they depend on one another: low_stock gives review its stock figures, review
 # extends the cancellation hook.
+from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
 from . import sale_order

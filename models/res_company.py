@@ -1,17 +1,19 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .tools import check_numbers
-
-NUMERIC_FIELDS = {
-    "sale_auto_archive_days",
-    "sale_cancel_approval_amount",
-    "sale_discrepancy_tolerance",
-}
+BOUNDED_NUMBER_FIELDS = frozenset(
+    {
+        "sale_auto_archive_days",
+        "sale_cancel_approval_amount",
+        "sale_discrepancy_tolerance",
+    }
+)
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "sale.lifecycle.number.bounds.mixin"]
+    _bounded_number_fields = BOUNDED_NUMBER_FIELDS
 
     sale_auto_archive = fields.Boolean(
         string="Archive Finished Orders Automatically",
@@ -87,7 +89,3 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
-
-    def write(self, vals):
-        check_numbers(self, vals, NUMERIC_FIELDS)
-        return super().write(vals)

@@ -174,3 +174,19 @@ class AccountingCommon(LifecycleCommon):
         order = self.create_orders(**values)
         order.action_confirm()
         return order
+
+    def paid_then_half_refunded(self):
+        """A confirmed order of 2 units (230), invoiced, paid in full, then one
+        unit (115) credited: 115 invoiced net, 230 paid."""
+        order = self.order()
+        invoice = self.invoice(order)
+        self.pay(invoice)
+        self.refund(invoice, quantity=1)
+        return order
+
+    def refund(self, invoice, quantity):
+        """Post a credit note of ``quantity`` units of ``invoice``."""
+        refund = invoice._reverse_moves()
+        refund.invoice_line_ids.quantity = quantity
+        refund.action_post()
+        return refund

@@ -58,18 +58,11 @@ class TestDiscrepancy(AccountingCommon):
         invoice = self.draft_invoice(order, quantity=3)
         invoice.action_post()
         self.assert_discrepancy(order, "more than the order's")
-        refund = invoice._reverse_moves()
-        refund.invoice_line_ids.quantity = 1
-        refund.action_post()
+        self.refund(invoice, quantity=1)
         self.assertFalse(order.has_discrepancy)
 
     def test_paid_more_than_invoiced(self):
-        order = self.order()
-        invoice = self.invoice(order)
-        self.pay(invoice)
-        refund = invoice._reverse_moves()
-        refund.invoice_line_ids.quantity = 1
-        refund.action_post()
+        order = self.paid_then_half_refunded()
         self.assert_discrepancy(order, "more than the $\xa0115.00 invoiced")
 
     def test_invoice_for_another_customer(self):

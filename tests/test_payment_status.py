@@ -37,14 +37,10 @@ class TestPaymentStatus(AccountingCommon):
         self.assert_status(order, "not_invoiced", 0, 0)
 
     def test_credit_note_after_payment_is_overpaid(self):
-        order = self.order()
-        invoice = self.invoice(order)
-        self.pay(invoice)
-        refund = invoice._reverse_moves()
-        refund.invoice_line_ids.quantity = 1
-        refund.action_post()
+        order = self.paid_then_half_refunded()
         self.assert_status(order, "overpaid", 115, 230)
         # Unreconciling the payment puts the invoice back to unpaid.
+        invoice = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
         invoice.line_ids.remove_move_reconcile()
         self.assert_status(order, "unpaid", 115, 0)
 

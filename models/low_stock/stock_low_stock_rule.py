@@ -7,16 +7,19 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools import check_numbers
-
-NUMERIC_FIELDS = {"min_qty", "min_days", "window_days", "target_days"}
+BOUNDED_NUMBER_FIELDS = frozenset({"min_qty", "min_days", "window_days", "target_days"})
 
 
 class StockLowStockRule(models.Model):
     _name = "stock.low.stock.rule"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sale.lifecycle.number.bounds.mixin",
+    ]
     _description = "Low-Stock Rule"
     _order = "name, id"
+    _bounded_number_fields = BOUNDED_NUMBER_FIELDS
 
     name = fields.Char(
         required=True,
@@ -163,16 +166,6 @@ class StockLowStockRule(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_numbers(self, vals, NUMERIC_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_numbers(self, vals, NUMERIC_FIELDS)
-        return super().write(vals)
 
     def action_evaluate(self):
         self.check_access("write")

@@ -4,10 +4,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import check_numbers
 from .review_conditions import ConditionEvaluator
 
-NUMERIC_FIELDS = {"sequence", "min_amount", "max_discount", "min_margin"}
+BOUNDED_NUMBER_FIELDS = frozenset(
+    {"sequence", "min_amount", "max_discount", "min_margin"}
+)
 APPROVAL_MODES = [
     ("any", "Any one of them"),
     ("all", "All listed users"),
@@ -16,8 +17,10 @@ APPROVAL_MODES = [
 
 class SaleReviewRule(models.Model):
     _name = "sale.review.rule"
+    _inherit = ["sale.lifecycle.number.bounds.mixin"]
     _description = "Sales Order Review Rule"
     _order = "company_id, sequence, id"
+    _bounded_number_fields = BOUNDED_NUMBER_FIELDS
 
     name = fields.Char(
         required=True,
@@ -161,16 +164,6 @@ class SaleReviewRule(models.Model):
                         error=error,
                     )
                 ) from error
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_numbers(self, vals, NUMERIC_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_numbers(self, vals, NUMERIC_FIELDS)
-        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Business methods
