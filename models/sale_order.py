@@ -1,13 +1,23 @@
 """What several capabilities share on ``sale.order``.
 
-``write``, ``action_confirm`` and ``action_draft`` are overridden here only, as
-an ordered list of named steps; each step lives in its capability's folder
-(``archive/``, ``review/``, ``reassign/``, ``cancel/``). The order of the steps
-is the contract. One capability reacts to another through the documented hooks
-below (``_lifecycle_post_cancel``), never by calling its private methods.
+``create``, ``write``, ``copy``, ``action_confirm`` and ``action_draft`` are
+overridden here only, as an ordered list of named steps; each step lives in its
+capability's folder (``archive/``, ``review/``, ``reassign/``, ``cancel/``). The
+order of the steps is the contract. One capability reacts to another through
+the documented hooks below (``_lifecycle_post_cancel``), never by calling its
+private methods.
+
+The workflow's fields (``_get_lifecycle_protected_fields``) are written only by
+the addon's flows and by Odoo's own flows that they wrap. Those flows mark
+their environment with ``LIFECYCLE_INTERNAL``: a JSON-RPC caller can put any
+key and any JSON value into the context, but never this object.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+LIFECYCLE_INTERNAL = object()
+LIFECYCLE_INTERNAL_KEY = "sale_lifecycle_internal"
 
 
 class SaleOrder(models.Model):
@@ -26,17 +36,25 @@ class SaleOrder(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_lifecycle_fields(vals, create=True)
+        self._reassign_check_vals(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
         # Checks first, on the values as given (archiving adds who and when).
+        self._check_lifecycle_fields(vals)
         vals, toggled = self._archive_prepare_write(vals)
         self._check_archived_readonly(vals)
-        self._check_review_state_write(vals)
+        self._reassign_check_vals([vals])
         # Each capability may hand on a context for the write itself.
         records, handlers = self._reassign_prepare_write(vals)
-        records, material = records._review_prepare_write(vals)
+        records, judged = records._review_prepare_write(vals)
         res = super(SaleOrder, records).write(vals)
         # Reactions, once the values are written.
-        if material:
+        if judged:
             self._review_on_material_change()
         self._reassign_post_write(handlers)
         toggled._archive_post_write(vals)
@@ -49,7 +67,12 @@ class SaleOrder(models.Model):
         return vals_list
 
     def copy(self, default=None):
-        new_orders = super().copy(default)
+        self._check_lifecycle_fields(default or {}, create=True)
+        new_orders = (
+            super(SaleOrder, self._lifecycle_internal())
+            .copy(default)
+            .with_env(self.env)
+        )
         for origin, copy in zip(self, new_orders, strict=True):
             copy.message_post(
                 body=self.env._(
@@ -71,13 +94,64 @@ class SaleOrder(models.Model):
         if requested:
             return requested
         self._check_can_confirm()
-        return super().action_confirm()
+        return super(SaleOrder, self._lifecycle_internal()).action_confirm()
 
     def action_draft(self):
         self._check_cancel_not_final()
-        res = super().action_draft()
+        res = super(SaleOrder, self._lifecycle_internal()).action_draft()
         self._review_reset_on_draft()
         return res
+
+    # ------------------------------------------------------------------
+    # Guards
+    # ------------------------------------------------------------------
+
+    def _lifecycle_internal(self):
+        """``self`` in an environment that may write the workflow's fields:
+        only for the flows that own them, never with a caller's values."""
+        return self.with_context(**{LIFECYCLE_INTERNAL_KEY: LIFECYCLE_INTERNAL})
+
+    def _is_lifecycle_internal(self):
+        return (
+            self.env.su
+            or self.env.context.get(LIFECYCLE_INTERNAL_KEY) is LIFECYCLE_INTERNAL
+        )
+
+    @api.model
+    def _get_lifecycle_protected_fields(self):
+        """``{field name: how it changes}`` for the fields that only the
+        workflow writes; each capability adds its own."""
+        return {
+            "state": self.env._("with Confirm, Cancel or Set to Quotation"),
+            "origin_order_id": self.env._("by duplicating an order"),
+        }
+
+    def _check_lifecycle_fields(self, vals, create=False):
+        """Refuse a caller's values for the workflow's fields. On creation,
+        their empty or default values are accepted."""
+        if self._is_lifecycle_internal():
+            return
+        protected = self._get_lifecycle_protected_fields()
+        names = protected.keys() & vals.keys()
+        if create and names:
+            defaults = self.default_get(list(names))
+            names = {
+                name
+                for name in names
+                if vals[name] and vals[name] != defaults.get(name)
+            }
+        if names:
+            raise UserError(
+                self.env._(
+                    "Nothing was saved: these fields of a sales order change only "
+                    "through its workflow.\n%(details)s",
+                    details="\n".join(
+                        f"- {self._fields[name]._description_string(self.env)}: "
+                        f"{protected[name]}"
+                        for name in sorted(names)
+                    ),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Hooks

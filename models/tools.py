@@ -27,12 +27,14 @@ def is_sale_manager(env):
     return env.user.has_group(SALE_MANAGER_GROUP)
 
 
-def check_note(env, text, label):
-    """Refuse notes and reasons that are not text, or too long to read."""
+def check_note(env, text, label, error=UserError):
+    """Refuse notes and reasons that are not text, or too long to read: a
+    ``UserError`` for what a user types, a ``ValidationError`` from a model's
+    constraint."""
     if text and not isinstance(text, str):
-        raise UserError(env._("The %(label)s must be text.", label=label))
+        raise error(env._("The %(label)s must be text.", label=label))
     if text and len(text) > MAX_NOTE_LENGTH:
-        raise UserError(
+        raise error(
             env._(
                 "The %(label)s is too long (%(length)s characters): keep it under "
                 "%(limit)s.",
@@ -87,6 +89,14 @@ def format_blockers(blockers):
 def html_links(env, records):
     """The records as a list of links, for chatter notes and notices."""
     return Markup(format_list(env, [record._get_html_link() for record in records]))
+
+
+def text_to_html(text):
+    """What a user typed, as HTML that shows it as typed: escaped, its lines
+    kept, nothing turned into a link or an image."""
+    if not text:
+        return Markup()
+    return Markup("<p>%s</p>") % Markup("<br/>").join(text.splitlines())
 
 
 def notification_action(message, kind="success", sticky=False):

@@ -17,9 +17,12 @@ class ReportCustomerStatement(models.AbstractModel):
                     "Print statements from Invoicing > Customers > Customer Statements."
                 )
             )
-        company = (
-            self.env["res.company"].browse(data.get("company_id")) or self.env.company
-        )
+        company_id = data.get("company_id")
+        if company_id and (
+            not isinstance(company_id, int) or isinstance(company_id, bool)
+        ):
+            raise UserError(self.env._("Give the company by its id (a number)."))
+        company = self.env["res.company"].browse(company_id) or self.env.company
         if not self.env.su and company not in self.env.user.company_ids:
             raise AccessError(
                 self.env._(
@@ -27,8 +30,17 @@ class ReportCustomerStatement(models.AbstractModel):
                     company=company.sudo().name,
                 )
             )
-        date_from = fields.Date.to_date(data.get("date_from"))
-        date_to = fields.Date.to_date(data["date_to"])
+        try:
+            date_from = fields.Date.to_date(data.get("date_from"))
+            date_to = fields.Date.to_date(data["date_to"])
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                self.env._(
+                    "The statement's dates must be dates such as 2026-01-31 "
+                    "(%(error)s).",
+                    error=error,
+                )
+            ) from error
         partners = self.env["res.partner"].browse(docids or data.get("partner_ids"))
         return {
             "doc_ids": partners.ids,

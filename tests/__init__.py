@@ -17,3 +17,4 @@ from . import test_review_tour
 from . import test_access_matrix
 from . import test_concurrency
 from . import test_bad_input
+from . import test_data_layer

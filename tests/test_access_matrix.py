@@ -63,6 +63,7 @@ MATRIX = {
     ("sale.order.line", "unlink"): SALES,
     ("res.users", "action_reassign_open_sale_orders"): ADMIN,
     # Settings: only administrators of the company (none of these groups).
+    ("res.company", "create"): set(),
     ("res.company", "write"): set(),
     ("sale.review.rule", "create"): ADMIN,
     ("sale.review.rule", "write"): ADMIN,
@@ -231,6 +232,10 @@ class TestAccessMatrix(LifecycleCommon):
             self.as_user(self.quotation().order_line, user).unlink()
         elif key == ("res.users", "action_reassign_open_sale_orders"):
             self.as_user(self.salesman, user).action_reassign_open_sale_orders()
+        elif key == ("res.company", "create"):
+            self.as_user(self.env[model], user).create(
+                {"name": "New", "sale_auto_archive_days": 30}
+            )
         elif key == ("res.company", "write"):
             self.as_user(self.company, user).write({"sale_cancel_approval_amount": 5})
         elif key == ("sale.review.rule", "create"):

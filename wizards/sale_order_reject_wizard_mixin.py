@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -14,6 +14,13 @@ class SaleOrderRejectWizardMixin(models.AbstractModel):
         string="Orders",
     )
     reason = fields.Text()
+
+    @api.model
+    def _action_open(self, orders, title):
+        """The wizard's dialog, for deciding on ``orders``."""
+        return self._get_records_action(
+            name=title, target="new", context={"default_order_ids": orders.ids}
+        )
 
     def action_reject(self):
         self.ensure_one()

@@ -226,13 +226,21 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _get_lifecycle_protected_fields(self):
+        return {
+            **super()._get_lifecycle_protected_fields(),
+            "discrepancy_notified": self.env._("by the daily discrepancy check"),
+        }
+
+    @api.model
     def _cron_notify_discrepancies(self):
         """Give each company's accountant one activity listing the new
         discrepancies; forget the ones that were fixed."""
-        self.search(
+        orders = self._lifecycle_internal()
+        orders.search(
             [("discrepancy_notified", "=", True), ("has_discrepancy", "=", False)]
         ).write({"discrepancy_notified": False})
-        new = self.with_context(active_test=False).search(
+        new = orders.with_context(active_test=False).search(
             [("has_discrepancy", "=", True), ("discrepancy_notified", "=", False)]
         )
         for company in new.company_id.filtered("sale_discrepancy_user_id"):

@@ -57,6 +57,14 @@ class SaleOrder(models.Model):
     # Write steps
     # ------------------------------------------------------------------
 
+    @api.model
+    def _get_lifecycle_protected_fields(self):
+        how = self.env._("by archiving the order")
+        return {
+            **super()._get_lifecycle_protected_fields(),
+            **dict.fromkeys(("archived_date", "archived_by_id"), how),
+        }
+
     def _archive_prepare_write(self, vals):
         """Step of ``write``: check an (un)archiving and add who and when.
         Return the values to write and the orders whose ``active`` changes."""

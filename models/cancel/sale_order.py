@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import (
     SALE_MANAGER_GROUP,
@@ -11,6 +11,7 @@ from ..tools import (
     is_sale_manager,
     notification_action,
     notify_user,
+    text_to_html,
 )
 
 CANCEL_APPROVAL = "sale_order_lifecycle.mail_activity_type_cancel_approval"
@@ -64,6 +65,33 @@ class SaleOrder(models.Model):
         related="company_id.sale_cancel_final",
     )
 
+    @api.constrains("cancel_note")
+    def _check_cancel_note(self):
+        for order in self:
+            check_note(
+                self.env,
+                order.cancel_note,
+                self.env._("cancellation note"),
+                error=ValidationError,
+            )
+
+    @api.model
+    def _get_lifecycle_protected_fields(self):
+        how = self.env._("with Cancel and the cancellation approval")
+        return {
+            **super()._get_lifecycle_protected_fields(),
+            **dict.fromkeys(
+                (
+                    "cancel_date",
+                    "cancel_reason_id",
+                    "cancel_note",
+                    "cancel_user_id",
+                    "cancel_request_state",
+                ),
+                how,
+            ),
+        }
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -106,10 +134,8 @@ class SaleOrder(models.Model):
 
     def action_cancel_request_reject(self):
         self._check_cancel_approver()
-        return self.env["sale.order.cancel.reject.wizard"]._get_records_action(
-            name=self.env._("Reject Cancellation"),
-            target="new",
-            context={"default_order_ids": self.ids},
+        return self.env["sale.order.cancel.reject.wizard"]._action_open(
+            self, self.env._("Reject Cancellation")
         )
 
     # ------------------------------------------------------------------
@@ -148,9 +174,10 @@ class SaleOrder(models.Model):
         when and why, close pending approvals and tell the salespersons."""
         self._check_cancel_allowed()
         reason = self._get_context_cancel_reason()
-        res = super()._action_cancel()
+        orders = self._lifecycle_internal()
+        res = super(SaleOrder, orders)._action_cancel()
         # Approved requests keep the reason, note and requester they recorded.
-        requested = self._filter_cancel_pending()
+        requested = orders._filter_cancel_pending()
         values = {"cancel_date": fields.Datetime.now(), "cancel_request_state": "none"}
         requested.write(values)
         direct_values = {**values, "cancel_user_id": self.env.uid}
@@ -159,7 +186,7 @@ class SaleOrder(models.Model):
             direct_values["cancel_note"] = (
                 self.env.context.get("sale_cancel_note") or False
             )
-        (self - requested).write(direct_values)
+        (orders - requested).write(direct_values)
         self._close_cancel_activities(self.env._("Order cancelled."))
         self._lifecycle_post_cancel()
         self._message_log_batch(
@@ -336,7 +363,7 @@ class SaleOrder(models.Model):
         return cancelled, requested
 
     def _request_cancel_approval(self, reason, note):
-        self.write(
+        self._lifecycle_internal().write(
             {
                 "cancel_request_state": "pending",
                 "cancel_reason_id": reason.id,
@@ -353,12 +380,17 @@ class SaleOrder(models.Model):
                 for order in self
             }
         )
-        orders_sudo = self.sudo()
+        # The note is the requester's plain text.
+        activity_note = text_to_html(reason.name + (f": {note}" if note else ""))
         for approver in approvers:
+            # Only the approvers of each order's company hear of it.
+            orders_sudo = self.sudo().filtered(
+                lambda order, user=approver: order.company_id in user.company_ids
+            )
             orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
                 CANCEL_APPROVAL,
                 summary=self.env._("Approve the cancellation"),
-                note=reason.name + (f": {note}" if note else ""),
+                note=activity_note,
                 user_id=approver.id,
             )
 
@@ -369,7 +401,7 @@ class SaleOrder(models.Model):
         pending._close_cancel_activities(
             self.env._("Rejected: %(reason)s", reason=reason)
         )
-        pending.write({"cancel_request_state": "rejected"})
+        pending._lifecycle_internal().write({"cancel_request_state": "rejected"})
         pending._message_log_batch(
             bodies={
                 order.id: Markup("<p>%s</p>")
@@ -386,7 +418,7 @@ class SaleOrder(models.Model):
             orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Cancellation rejected"),
-                note=reason,
+                note=text_to_html(reason),
                 user_id=requester.id,
             )
 

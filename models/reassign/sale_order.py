@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import html_links, is_sale_manager, notify_user
+from ..tools import html_links, is_sale_manager, notify_user, text_to_html
 
 
 class SaleOrder(models.Model):
@@ -39,6 +39,45 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Write steps
     # ------------------------------------------------------------------
+
+    @api.model
+    def _get_lifecycle_protected_fields(self):
+        how = self.env._("by reassigning the order")
+        return {
+            **super()._get_lifecycle_protected_fields(),
+            **dict.fromkeys(("previous_user_ids", "assignment_ids"), how),
+        }
+
+    def _reassign_check_vals(self, vals_list):
+        """Step of ``create`` and ``write``: a salesperson is an internal user
+        of the order's company (a portal user would be given the order)."""
+        user_ids = {vals["user_id"] for vals in vals_list if vals.get("user_id")}
+        if self.env.su or not user_ids:
+            return
+        if not all(
+            isinstance(uid, int) and not isinstance(uid, bool) for uid in user_ids
+        ):
+            raise ValidationError(
+                self.env._("Give the salesperson by their user id (a number).")
+            )
+        companies = self.company_id | self.env["res.company"].browse(
+            vals["company_id"] for vals in vals_list if vals.get("company_id")
+        )
+        # Salespersons may not read every user's companies: only this yes/no.
+        users_sudo = self.env["res.users"].sudo().browse(user_ids).exists()
+        wrong = users_sudo.filtered(
+            lambda user: (
+                user.share or not (companies or self.env.company) <= user.company_ids
+            )
+        )
+        if wrong or len(users_sudo) != len(user_ids):
+            raise ValidationError(
+                self.env._(
+                    "The salesperson must be an internal user of the order's "
+                    "company: %(users)s cannot be.",
+                    users=", ".join(wrong.mapped("name")) or self.env._("unknown user"),
+                )
+            )
 
     def _reassign_prepare_write(self, vals):
         """Step of ``write``: remember who handled the orders when the
@@ -105,22 +144,28 @@ class SaleOrder(models.Model):
     def _log_reassignments(self, handlers):
         """Record the history of the orders whose salesperson or team changed
         (``handlers``: {order: (user, team) before}) and tell the people."""
-        assignments = self.env["sale.order.assignment"].create(
-            [
-                {
-                    "order_id": order.id,
-                    "from_user_id": user.id,
-                    "to_user_id": order.user_id.id,
-                    "from_team_id": team.id,
-                    "to_team_id": order.team_id.id,
-                    "reason": self.env.context.get("sale_reassign_reason"),
-                }
-                for order, (user, team) in handlers.items()
-                if (user, team) != (order.user_id, order.team_id)
-            ]
+        # The history is the workflow's: users do not create its rows.
+        assignments_sudo = (
+            self.env["sale.order.assignment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "order_id": order.id,
+                        "from_user_id": user.id,
+                        "to_user_id": order.user_id.id,
+                        "from_team_id": team.id,
+                        "to_team_id": order.team_id.id,
+                        "reason": self.env.context.get("sale_reassign_reason"),
+                    }
+                    for order, (user, team) in handlers.items()
+                    if (user, team) != (order.user_id, order.team_id)
+                ]
+            )
         )
-        if assignments:
-            assignments.order_id._apply_reassignment(assignments)
+        if assignments_sudo:
+            orders = assignments_sudo.order_id.with_env(self.env)
+            orders._apply_reassignment(assignments_sudo)
 
     def _apply_reassignment(self, assignments):
         """History, chatter notes, followers, activities and notifications of a
@@ -149,7 +194,9 @@ class SaleOrder(models.Model):
                 ]
             )
         )
-        reason = self.env.context.get("sale_reassign_reason") or ""
+        # The reason is the user's plain text, checked by the history row.
+        reason = assignments[:1].reason
+        note = text_to_html(reason)
         notify = self.env.context.get("sale_reassign_notify", True)
         for to_user in moved.to_user_id:
             rows = moved.filtered(lambda row, user=to_user: row.to_user_id == user)
@@ -166,7 +213,7 @@ class SaleOrder(models.Model):
                 mail_activity_quick_update=True
             ).activity_schedule(
                 "sale_order_lifecycle.mail_activity_type_order_reassigned",
-                note=reason,
+                note=note,
                 user_id=to_user.id,
             )
             if notify:

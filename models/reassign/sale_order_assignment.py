@@ -1,6 +1,9 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import check_note
 
 
 class SaleOrderAssignment(models.Model):
@@ -60,6 +63,13 @@ class SaleOrderAssignment(models.Model):
         default=fields.Datetime.now,
         index=True,
     )
+
+    @api.constrains("reason")
+    def _check_reason(self):
+        for row in self:
+            check_note(
+                self.env, row.reason, self.env._("reason"), error=ValidationError
+            )
 
     def _get_summary_html(self):
         """One line for the order's chatter: who, from whom to whom, and why."""

@@ -1,10 +1,86 @@
-"""The batch evaluator of the review rules' conditions: a plain class, not a
-model, so that one evaluation shares its figures across every rule."""
+"""The review rules' conditions: the batch evaluator, a plain class rather than
+a model so that one evaluation shares its figures across every rule, and the
+check of the rules' own filters."""
 
+import datetime
 from collections import defaultdict
 
 from odoo import fields
+from odoo.osv.expression import FALSE_LEAF, TERM_OPERATORS, TRUE_LEAF
 from odoo.tools import float_compare, format_amount
+
+NUMBER_TYPES = ("integer", "float", "monetary")
+TEXT_TYPES = ("char", "text", "html", "selection")
+RELATIONAL_TYPES = ("many2one", "one2many", "many2many")
+
+
+def _resolve_field(model, path):
+    """The field that ``path`` (``partner_id.country_id``) ends on, or None."""
+    field = None
+    for name in path.split("."):
+        if field is not None:
+            if field.type not in RELATIONAL_TYPES:
+                return None
+            model = model.env[field.comodel_name]
+        field = model._fields.get(name)
+        if field is None:
+            return None
+    return field
+
+
+def _fits(field, value):
+    """Whether ``value`` can be compared with ``field`` in memory as in SQL."""
+    if field.type in NUMBER_TYPES:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if field.type == "boolean":
+        return isinstance(value, bool)
+    if field.type in TEXT_TYPES:
+        return isinstance(value, str)
+    if field.type in ("date", "datetime"):
+        if isinstance(value, datetime.date):
+            return True
+        try:
+            return bool(isinstance(value, str) and fields.Datetime.to_datetime(value))
+        except ValueError:
+            return False
+    if field.type in RELATIONAL_TYPES:
+        return isinstance(value, int | str) and not isinstance(value, bool)
+    return True
+
+
+def get_domain_problems(model, domain):
+    """Sentences for the conditions of ``domain`` that ``model`` cannot
+    evaluate: unknown fields or operators, values of the wrong type."""
+    env = model.env
+    problems = []
+    for leaf in domain:
+        if not isinstance(leaf, list | tuple) or tuple(leaf) in (TRUE_LEAF, FALSE_LEAF):
+            continue
+        if len(leaf) != 3 or not isinstance(leaf[0], str):
+            problems.append(env._("%(leaf)s is not a condition", leaf=repr(leaf)))
+            continue
+        path, operator, value = leaf
+        field = _resolve_field(model, path)
+        if field is None:
+            problems.append(env._("%(field)s is not a field", field=path))
+        elif operator not in TERM_OPERATORS:
+            problems.append(
+                env._("%(operator)s is not an operator", operator=repr(operator))
+            )
+        elif operator not in ("any", "not any", "child_of", "parent_of"):
+            values = value if isinstance(value, list | tuple) else [value]
+            wrong = [
+                v for v in values if v not in (False, None) and not _fits(field, v)
+            ]
+            if wrong:
+                problems.append(
+                    env._(
+                        "%(field)s cannot be compared with %(value)s",
+                        field=path,
+                        value=repr(wrong[0]),
+                    )
+                )
+    return problems
 
 
 class ConditionEvaluator:

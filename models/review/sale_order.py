@@ -1,9 +1,10 @@
+import hashlib
 import logging
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from ..tools import (
     QUOTATION_STATES,
@@ -16,15 +17,10 @@ from ..tools import (
 
 _logger = logging.getLogger(__name__)
 
-# Changes that make an approval given to the order as it was worthless.
-REVIEW_MATERIAL_FIELDS = {
-    "order_line",
-    "partner_id",
-    "pricelist_id",
-    "currency_id",
-}
-MATERIAL_CHANGE_GUARD = "sale_review_material_change_checked"
-REVIEW_WRITE = "sale_review_write"
+# Inside an order's write, its lines' changes are judged once, by the order:
+# the lines see this object in the context. A caller cannot send it.
+REVIEW_JUDGED = object()
+REVIEW_JUDGED_KEY = "sale_review_judged"
 
 
 class SaleOrder(models.Model):
@@ -51,6 +47,12 @@ class SaleOrder(models.Model):
         help="A review rule applies to the order as it is now.",
     )
 
+    review_fingerprint = fields.Char(
+        copy=False,
+        readonly=True,
+        help="What the review rules judged when approval was requested: an "
+        "approval holds only for the order as it was then.",
+    )
     review_ids = fields.One2many(
         comodel_name="sale.order.review",
         inverse_name="order_id",
@@ -142,20 +144,13 @@ class SaleOrder(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if (
-            not self.env.su
-            and not self.env.context.get(REVIEW_WRITE)
-            and any(vals.get("review_state", "none") != "none" for vals in vals_list)
-        ):
-            raise UserError(self._review_state_write_error())
-        return super().create(vals_list)
-
     def message_post(self, **kwargs):
-        if self.env.context.get("mark_so_as_sent"):
-            self._check_review_allows("send")
-        return super().message_post(**kwargs)
+        if not self.env.context.get("mark_so_as_sent"):
+            return super().message_post(**kwargs)
+        # Marking as sent writes the state: checked here, then Odoo's own flow.
+        self._check_review_allows("send")
+        orders = self._lifecycle_internal()
+        return super(SaleOrder, orders).message_post(**kwargs).with_env(self.env)
 
     # ------------------------------------------------------------------
     # Actions
@@ -167,7 +162,7 @@ class SaleOrder(models.Model):
 
     def action_quotation_sent(self):
         self._check_review_allows("send")
-        return super().action_quotation_sent()
+        return super(SaleOrder, self._lifecycle_internal()).action_quotation_sent()
 
     def action_request_review(self):
         self.check_access("write")
@@ -175,16 +170,14 @@ class SaleOrder(models.Model):
         return True
 
     def action_review_approve(self):
-        reviews = self._get_reviews_to_decide()
+        reviews = self.env["sale.order.review"]._get_to_decide(self)
         self._action_review_approve(reviews)
         return True
 
     def action_review_reject(self):
-        self._get_reviews_to_decide()
-        return self.env["sale.order.review.reject.wizard"]._get_records_action(
-            name=self.env._("Reject Approval"),
-            target="new",
-            context={"default_order_ids": self.ids},
+        self.env["sale.order.review"]._get_to_decide(self)
+        return self.env["sale.order.review.reject.wizard"]._action_open(
+            self, self.env._("Reject Approval")
         )
 
     # ------------------------------------------------------------------
@@ -192,15 +185,12 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _review_prepare_write(self, vals):
-        """Step of ``write``: a change the reviewers must see is judged once,
-        after the write (line commands inside it included). Return the records
-        to write with and whether the change is material."""
-        material = not self.env.context.get(MATERIAL_CHANGE_GUARD) and bool(
-            vals.keys() & REVIEW_MATERIAL_FIELDS
-        )
-        if material:
-            return self.with_context(**{MATERIAL_CHANGE_GUARD: True}), True
-        return self, False
+        """Step of ``write``: the orders under review are judged once, after
+        the write (line commands inside it included), whatever it changes.
+        Return the records to write with and whether to judge them."""
+        if self._is_review_judged() or not self._filter_in_review():
+            return self, False
+        return self.with_context(**{REVIEW_JUDGED_KEY: REVIEW_JUDGED}), True
 
     def _review_request_on_confirm(self):
         """Step of ``action_confirm``: from the form's Confirm button, a
@@ -251,28 +241,59 @@ class SaleOrder(models.Model):
     def _has_to_be_paid(self):
         return super()._has_to_be_paid() and not self._get_review_blockers()
 
-    def _check_review_state_write(self, vals):
-        if (
-            "review_state" in vals
-            and not self.env.su
-            and not self.env.context.get(REVIEW_WRITE)
-        ):
-            raise UserError(self._review_state_write_error())
-
     @api.model
-    def _review_state_write_error(self):
-        return self.env._(
-            "The review of an order changes only through Request Approval, Approve "
-            "and Reject."
+    def _get_lifecycle_protected_fields(self):
+        how = self.env._("with Request Approval, Approve and Reject")
+        return {
+            **super()._get_lifecycle_protected_fields(),
+            **dict.fromkeys(("review_state", "review_ids", "review_fingerprint"), how),
+        }
+
+    def _is_review_judged(self):
+        return self.env.context.get(REVIEW_JUDGED_KEY) is REVIEW_JUDGED
+
+    def _filter_in_review(self):
+        return self.filtered(
+            lambda order: (
+                order.state in QUOTATION_STATES and order.review_state != "none"
+            )
         )
 
     def _set_review_state(self, state, track=True):
-        """Write ``review_state``; ``track=False`` for batches, which log their
-        own note instead of one tracking message per order."""
-        context = {REVIEW_WRITE: True, MATERIAL_CHANGE_GUARD: True}
-        self.with_context(**context, mail_notrack=not track).write(
-            {"review_state": state}
+        """Write ``review_state`` (and, when approval is requested, what the
+        rules judge); ``track=False`` for batches, which log their own note
+        instead of one tracking message per order."""
+        orders = self._lifecycle_internal().with_context(
+            **{REVIEW_JUDGED_KEY: REVIEW_JUDGED}, mail_notrack=not track
         )
+        orders.write({"review_state": state})
+        if state == "pending":
+            # Access was checked by the write above; one write per order, as
+            # each has its own figures.
+            orders_sudo = orders.sudo()
+            for order_sudo, digest in orders_sudo._get_review_fingerprints().items():
+                order_sudo.review_fingerprint = digest
+
+    def _get_review_fingerprints(self):
+        """``{order: digest}`` of what the review rules read: customer,
+        pricelist, currency, warehouse, totals, and each line's product,
+        quantity in the product's unit, price, discount and taxes."""
+        self.order_line.fetch(["display_type", "product_id", "product_uom", "tax_id"])
+        fingerprints = {}
+        for order in self:
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            figures = (
+                order.partner_id.id,
+                order.partner_id.commercial_partner_id.id,
+                order.pricelist_id.id,
+                order.currency_id.id,
+                order.warehouse_id.id,
+                order.currency_id.round(order.amount_untaxed),
+                order.currency_id.round(order.amount_total),
+                sorted(lines.mapped(lambda line: line._get_review_figures())),
+            )
+            fingerprints[order] = hashlib.sha256(repr(figures).encode()).hexdigest()
+        return fingerprints
 
     def _get_review_problems(self):
         """Return ``{order: [problem, ...]}``: what the automatic checks find
@@ -314,23 +335,32 @@ class SaleOrder(models.Model):
 
     def _get_review_blockers(self, not_requested_only=False):
         """Quotations of ``self`` that may not be sent or confirmed yet, as
-        ``{order: reason}``: waiting for approval, rejected, or needing an
-        approval nobody asked for. With ``not_requested_only``, return the
-        orders of the last kind only."""
+        ``{order: reason}``: waiting for approval, rejected, needing an approval
+        nobody asked for, or approved but no longer as they are. With
+        ``not_requested_only``, return the orders of the last two kinds."""
+        void = self.env["sale.order.review"]._get_void_approvals(self)
         quotations = self.filtered(
             lambda order: (
-                order.state in QUOTATION_STATES and order.review_state != "approved"
+                order.state in QUOTATION_STATES
+                and (order.review_state != "approved" or order in void)
             )
         )
         unrequested = quotations.filtered(
-            lambda order: order.review_state in ("none", "rejected")
+            lambda order: order.review_state in ("none", "rejected") or order in void
         )
         matches = self.env["sale.review.rule"]._match_orders(unrequested)
         if not_requested_only:
             return unrequested.filtered(lambda order: order in matches)
         blockers = {}
         for order in quotations:
-            if order.review_state == "pending":
+            if order in void:
+                if order in matches:
+                    blockers[order] = self.env._(
+                        "its approval no longer holds (%(reasons)s): request "
+                        "approval again",
+                        reasons="; ".join(void[order]),
+                    )
+            elif order.review_state == "pending":
                 pending = order.review_ids.filtered(
                     lambda review: review.state == "pending"
                 )
@@ -389,13 +419,14 @@ class SaleOrder(models.Model):
         """Check every order, then open the reviews of all of them, or of none."""
         problems = self._get_review_problems()
         matches = self.env["sale.review.rule"]._match_orders(self)
+        void = self.env["sale.order.review"]._get_void_approvals(self)
         blockers = {}
         for order in self:
             if order.state not in QUOTATION_STATES:
                 reasons = [self.env._("it is not a quotation")]
             elif order.review_state == "pending":
                 reasons = [self.env._("approval is already requested")]
-            elif order.review_state == "approved":
+            elif order.review_state == "approved" and order not in void:
                 reasons = [self.env._("it is already approved")]
             else:
                 reasons = list(problems.get(order, []))
@@ -435,6 +466,8 @@ class SaleOrder(models.Model):
                 for rule, reasons in matches[order]
             ]
         # Salespersons do not write review lines: the workflow does.
+        orders_sudo = self.sudo()
+        orders_sudo.review_ids.filtered("is_current").is_current = False
         reviews_sudo = self.env["sale.order.review"].sudo().create(vals_list)
         self._set_review_state("pending", track=False)
         reviews_sudo._schedule_activities()
@@ -448,43 +481,6 @@ class SaleOrder(models.Model):
                 for order in self
             }
         )
-
-    def _get_reviews_to_decide(self):
-        """The pending reviews of ``self`` that the current user may decide,
-        locked; refuse unless the user may decide on every order."""
-        user = self.env.user
-        pending = self.review_ids.filtered(lambda review: review.state == "pending")
-        pending._lock()
-        pending = pending.filtered(lambda review: review.state == "pending")
-        mine = pending.filtered(lambda review: review._is_current_reviewer(user))
-        refused = self - mine.order_id
-        if refused:
-            own = refused.filtered(
-                lambda order: (
-                    order.user_id == user
-                    and order.review_ids.filtered(
-                        lambda review: (
-                            review.state == "pending" and review.forbid_self_approval
-                        )
-                    )
-                )
-            )
-            if own:
-                raise AccessError(
-                    self.env._(
-                        "You are the salesperson of %(orders)s: another reviewer "
-                        "must approve.",
-                        orders=", ".join(own.mapped("name")),
-                    )
-                )
-            raise AccessError(
-                self.env._(
-                    "You cannot decide on %(orders)s: there is no approval waiting "
-                    "for you.",
-                    orders=", ".join(refused.mapped("name")),
-                )
-            )
-        return mine
 
     def _action_review_approve(self, reviews):
         # Reviewers may not write review lines: the workflow does.
@@ -615,7 +611,7 @@ class SaleOrder(models.Model):
         return confirmed
 
     def _review_reject(self, reason):
-        reviews = self._get_reviews_to_decide()
+        reviews = self.env["sale.order.review"]._get_to_decide(self)
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the rejection."))
         check_note(self.env, reason, self.env._("reason"))
@@ -639,12 +635,16 @@ class SaleOrder(models.Model):
             )
 
     def _review_on_material_change(self):
-        """The order changed in a way its reviewers must see: close the open
-        reviews, and ask again if a rule still applies. History is kept."""
-        orders = self.filtered(
-            lambda order: (
-                order.state in QUOTATION_STATES and order.review_state != "none"
-            )
+        """Orders under review that changed in what the rules judge: close the
+        open reviews, and ask again if a rule still applies. History is kept."""
+        # Reading the figures may recompute lines (prices), which writes them:
+        # those writes are part of this judgement, not new changes.
+        in_review = self.with_context(
+            **{REVIEW_JUDGED_KEY: REVIEW_JUDGED}
+        )._filter_in_review()
+        current = in_review._get_review_fingerprints()
+        orders = in_review.filtered(
+            lambda order: order.review_fingerprint != current[order]
         )
         if not orders:
             return
@@ -671,7 +671,7 @@ class SaleOrder(models.Model):
 
     def _review_on_material_change_unless_checked(self):
         # Inside an order's write, the order judges the change once at the end.
-        if not self.env.context.get(MATERIAL_CHANGE_GUARD):
+        if not self._is_review_judged():
             self._review_on_material_change()
 
     def _cancel_open_reviews(self, feedback):

@@ -1,14 +1,5 @@
 from odoo import api, models
 
-# Line changes that make an approval worthless; notes and sections do not count.
-REVIEW_MATERIAL_LINE_FIELDS = {
-    "product_id",
-    "product_uom_qty",
-    "product_uom",
-    "price_unit",
-    "discount",
-}
-
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"  # pylint: disable=consider-merging-classes-inherited
@@ -21,8 +12,8 @@ class SaleOrderLine(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if vals.keys() & REVIEW_MATERIAL_LINE_FIELDS:
-            self._review_changed()
+        # The order judges whether what its rules read has changed.
+        self.filtered(lambda line: not line.display_type)._review_changed()
         return res
 
     def unlink(self):
@@ -33,6 +24,24 @@ class SaleOrderLine(models.Model):
 
     def _review_changed(self):
         self.order_id._review_on_material_change_unless_checked()
+
+    def _get_review_figures(self):
+        """What the review rules read of this line, for the order's
+        fingerprint: product, quantity in the product's unit, price, discount
+        and taxes."""
+        self.ensure_one()
+        quantity = self.product_uom_qty
+        if self.product_id:
+            quantity = self.product_uom._compute_quantity(
+                quantity, self.product_id.uom_id
+            )
+        return (
+            self.product_id.id,
+            quantity,
+            self.price_unit,
+            self.discount,
+            tuple(sorted(self.tax_id.ids)),
+        )
 
     def _get_review_problem(self):
         """What the automatic checks find wrong with this product line, if

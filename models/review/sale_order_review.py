@@ -1,9 +1,10 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..tools import html_links, notify_user
+from ..tools import QUOTATION_STATES, html_links, notify_user
 from .sale_review_rule import APPROVAL_MODES
 
 
@@ -84,6 +85,12 @@ class SaleOrderReview(models.Model):
         help="Waiting: a lower level is still to decide. To Approve: the reviewers "
         "have an activity. Cancelled: the order changed or was cancelled first.",
     )
+    is_current = fields.Boolean(
+        string="Current Request",
+        default=True,
+        help="Part of the order's latest approval request; earlier requests "
+        "are history.",
+    )
     decided_by_id = fields.Many2one(
         comodel_name="res.users",
     )
@@ -128,6 +135,93 @@ class SaleOrderReview(models.Model):
             for review in self
         )
         return Markup("<p>%s</p><ul>%s</ul>") % (title, items)
+
+    @api.model
+    def _get_to_decide(self, orders):
+        """The pending reviews of ``orders`` that the current user may decide,
+        locked; refuse unless the user may decide on every order."""
+        user = self.env.user
+        pending = orders.review_ids.filtered(lambda review: review.state == "pending")
+        pending._lock()
+        pending = pending.filtered(lambda review: review.state == "pending")
+        mine = pending.filtered(lambda review: review._is_current_reviewer(user))
+        refused = orders - mine.order_id
+        if not refused:
+            return mine
+        own = refused.filtered(
+            lambda order: (
+                order.user_id == user
+                and order.review_ids.filtered(
+                    lambda review: (
+                        review.state == "pending" and review.forbid_self_approval
+                    )
+                )
+            )
+        )
+        if own:
+            raise AccessError(
+                self.env._(
+                    "You are the salesperson of %(orders)s: another reviewer must "
+                    "approve.",
+                    orders=", ".join(own.mapped("name")),
+                )
+            )
+        raise AccessError(
+            self.env._(
+                "You cannot decide on %(orders)s: there is no approval waiting for "
+                "you.",
+                orders=", ".join(refused.mapped("name")),
+            )
+        )
+
+    @api.model
+    def _get_void_approvals(self, orders):
+        """``{order: [reason, ...]}`` for the approved quotations of ``orders``
+        whose approval no longer holds: the order changed since, a rule now
+        applies that nobody approved, or the approver is now its salesperson."""
+        approved = orders.filtered(
+            lambda order: (
+                order.state in QUOTATION_STATES and order.review_state == "approved"
+            )
+        )
+        matches = self.env["sale.review.rule"]._match_orders(approved)
+        current = approved._get_review_fingerprints()
+        void = {}
+        for order in approved:
+            reviews = order.review_ids.filtered(
+                lambda review: review.is_current and review.state == "approved"
+            )
+            reasons = []
+            if order.review_fingerprint != current[order]:
+                reasons.append(self.env._("the order changed since it was approved"))
+            rules = self.env["sale.review.rule"].union(
+                *(rule for rule, _reasons in matches.get(order, []))
+            )
+            if rules - reviews.rule_id:
+                reasons.append(
+                    self.env._(
+                        "it now needs %(rules)s too",
+                        rules=", ".join((rules - reviews.rule_id).mapped("name")),
+                    )
+                )
+            own = reviews.filtered(
+                lambda review, user=order.user_id: (
+                    user
+                    and review.forbid_self_approval
+                    and user in review.approved_user_ids | review.decided_by_id
+                )
+            )
+            if own:
+                reasons.append(
+                    self.env._(
+                        "%(user)s approved %(rules)s and is now its salesperson",
+                        user=order.user_id.name,
+                        rules=", ".join(own.mapped("name")),
+                    )
+                )
+            if reasons:
+                void[order] = reasons
+        return void
 
     def _lock(self):
         """Lock the reviews' rows until the transaction ends, then reread them: of

@@ -1,10 +1,13 @@
+import logging
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from .review_conditions import ConditionEvaluator
+from .review_conditions import ConditionEvaluator, get_domain_problems
+
+_logger = logging.getLogger(__name__)
 
 BOUNDED_NUMBER_FIELDS = frozenset(
     {"sequence", "min_amount", "max_discount", "min_margin"}
@@ -152,9 +155,11 @@ class SaleReviewRule(models.Model):
 
     @api.constrains("domain")
     def _check_domain(self):
+        orders = self.env["sale.order"]
         for rule in self:
             try:
-                self.env["sale.order"].search_count(rule._get_domain(), limit=1)
+                domain = rule._get_domain()
+                orders.search_count(domain, limit=1)
             except Exception as error:
                 raise ValidationError(
                     self.env._(
@@ -164,6 +169,16 @@ class SaleReviewRule(models.Model):
                         error=error,
                     )
                 ) from error
+            problems = get_domain_problems(orders, domain)
+            if problems:
+                raise ValidationError(
+                    self.env._(
+                        "Review rule %(rule)s: the other conditions are not a valid "
+                        "filter on sales orders (%(error)s).",
+                        rule=rule.name,
+                        error="; ".join(problems),
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Business methods
@@ -175,6 +190,24 @@ class SaleReviewRule(models.Model):
         if not isinstance(domain, list | tuple):
             raise TypeError(self.env._("a list of conditions is expected"))
         return list(domain)
+
+    def _filter_by_domain(self, orders):
+        """The orders that match the rule's other conditions. A rule that
+        cannot be evaluated (saved before its fields changed) stops the
+        confirmation with its name, rather than a server error."""
+        self.ensure_one()
+        try:
+            return orders.filtered_domain(self._get_domain())
+        except Exception as error:
+            _logger.warning("Review rule %s cannot be evaluated: %s", self.name, error)
+            raise UserError(
+                self.env._(
+                    "The review rule %(rule)s cannot be evaluated (%(error)s): ask a "
+                    "Sales Administrator to correct its other conditions.",
+                    rule=self.name,
+                    error=error,
+                )
+            ) from error
 
     def _prepare_review_vals(self, order, reasons, first_level):
         """Values of the review line that asks this rule's reviewers to decide
@@ -230,7 +263,7 @@ class SaleReviewRule(models.Model):
                 for order in candidates:
                     reasons[order].append(results[order])
             if rule.domain and rule.domain.strip() != "[]" and candidates:
-                candidates = candidates.filtered_domain(rule._get_domain())
+                candidates = rule._filter_by_domain(candidates)
                 for order in candidates:
                     reasons[order].append(
                         self.env._("matches the conditions of %(rule)s", rule=rule.name)
