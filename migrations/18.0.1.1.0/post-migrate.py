@@ -1,8 +1,12 @@
-"""Cancellation approvals get an activity type of their own.
+"""Upgrade to 18.0.1.1.0.
 
-Before 18.0.1.1.0 they shared the Order Approval type with the review, told
-apart by having no review line. Open ones move to the new type, so that the
-approvers' activities keep closing when the request is decided.
+- Cancellation approvals get an activity type of their own. Before, they
+  shared the Order Approval type with the review, told apart by having no
+  review line. Open ones move to the new type, so that the approvers'
+  activities keep closing when the request is decided.
+- An approval now holds only for the order as it was when approval was
+  requested. The quotations under review get that record now, so that their
+  approvals and pending requests stay valid.
 """
 
 from odoo import SUPERUSER_ID, api
@@ -22,3 +26,10 @@ def migrate(cr, version):
     activities.with_context(mail_activity_quick_update=True).write(
         {"activity_type_id": cancel_approval.id}
     )
+    in_review = (
+        env["sale.order"]
+        .with_context(active_test=False)
+        .search([("state", "in", ("draft", "sent")), ("review_state", "!=", "none")])
+    )
+    for order, digest in in_review._get_review_fingerprints().items():
+        order.review_fingerprint = digest
