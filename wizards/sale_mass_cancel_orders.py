@@ -21,7 +21,7 @@ class SaleMassCancelOrders(models.TransientModel):
     def _get_blockers(self):
         orders = self.sale_order_ids.filtered(lambda order: order.state != "cancel")
         blockers = orders._get_cancel_blockers()
-        for order in orders.filtered(lambda o: o.cancel_request_state == "pending"):
+        for order in orders._filter_cancel_pending():
             blockers.setdefault(order, []).append(
                 self.env._("its cancellation is already waiting for approval")
             )

@@ -1,7 +1,13 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import html_links, is_sale_manager, notify_user, text_to_html
+from ..tools import (
+    QUOTATION_STATES,
+    html_links,
+    is_sale_manager,
+    notify_user,
+    text_to_html,
+)
 
 
 class SaleOrder(models.Model):
@@ -109,7 +115,7 @@ class SaleOrder(models.Model):
     def _get_open_orders_domain(self):
         """Orders still being worked on: quotations and confirmed orders that
         are neither locked, cancelled nor archived."""
-        return [("state", "in", ("draft", "sent", "sale")), ("locked", "=", False)]
+        return [("state", "in", (*QUOTATION_STATES, "sale")), ("locked", "=", False)]
 
     def _check_can_reassign(self):
         """Salespersons reassign their own orders; Sales Administrators any.
