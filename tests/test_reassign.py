@@ -121,14 +121,26 @@ class TestReassign(LifecycleCommon):
 
     def test_salesperson_reassigns_own_orders_only(self):
         own = self.create_orders(user=self.salesman)
-        other = self.create_orders(user=self.salesman_other)
+        # Handed over to a colleague: the salesperson still reads it (former
+        # salesperson) but it is no longer theirs to reassign.
+        other = self.create_orders(user=self.salesman)
+        self.reassign(other, user=self.salesman_other)
+        # Never theirs: they do not even read it.
+        unseen = self.create_orders(user=self.salesman_other)
+        # Read as an RPC would: from the database, through the record rules.
+        self.env.invalidate_all()
         with self.assertRaisesRegex(AccessError, "Only a Sales Administrator"):
             self.reassign(own | other, user=self.sale_manager, by=self.salesman)
+        with self.assertRaises(AccessError):
+            self.reassign(own | unseen, user=self.sale_manager, by=self.salesman)
         self.assertEqual(own.user_id, self.salesman, "nothing half-applied")
         self.reassign(own, user=self.salesman_other, by=self.salesman)
         self.assertEqual(own.user_id, self.salesman_other)
+        self.env.invalidate_all()
         with self.assertRaises(AccessError):
             other.with_user(self.salesman).action_open_reassign_wizard()
+        with self.assertRaises(AccessError):
+            unseen.with_user(self.salesman).action_open_reassign_wizard()
 
     def test_cancelled_and_archived_orders_are_refused(self):
         cancelled = self.create_orders()
