@@ -471,13 +471,13 @@ class SaleOrder(models.Model):
         reviews_sudo = self.env["sale.order.review"].sudo().create(vals_list)
         self._set_review_state("pending", track=False)
         reviews_sudo._schedule_activities()
+        # One prefetch set for every order's reviews: the notices of the
+        # activities may have cleared the cache (a sent mail is deleted).
+        reviews_by_order = reviews_sudo.grouped("order_id")
+        title = self.env._("Approval requested. Review: Waiting for Approval.")
         self._message_log_batch(
             bodies={
-                order.id: reviews_sudo.filtered(
-                    lambda review, order=order: review.order_id == order
-                )._get_summary_html(
-                    self.env._("Approval requested. Review: Waiting for Approval.")
-                )
+                order.id: reviews_by_order[order]._get_summary_html(title)
                 for order in self
             }
         )
