@@ -136,6 +136,15 @@ class LifecycleMixin:
             active_model="account.move", active_ids=invoices.ids
         ).create(values)._create_payments()
 
+    def count_records(self, *models):
+        """``{model: number of records}``, archived ones included."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return {
+            model: self.env[model].with_context(active_test=False).search_count([])
+            for model in models
+        }
+
     def count_queries(self, func):
         """Number of queries ``func`` runs, counted like ``assertQueryCount``
         (pending writes and precommit hooks, e.g. tracking, included), on a

@@ -74,22 +74,17 @@ class TestBadInput(LifecycleCommon):
         cls.orders = cls.quotation | cls.large | cls.confirmed | cls.pending
 
     def snapshot(self):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        counts = {
-            model: self.env[model].with_context(active_test=False).search_count([])
-            for model in (
-                "sale.order",
-                "sale.order.line",
-                "sale.order.review",
-                "sale.order.assignment",
-                "sale.review.rule",
-                "stock.low.stock.rule",
-                "stock.low.stock.alert",
-                "mail.activity",
-                "mail.message",
-            )
-        }
+        counts = self.count_records(
+            "sale.order",
+            "sale.order.line",
+            "sale.order.review",
+            "sale.order.assignment",
+            "sale.review.rule",
+            "stock.low.stock.rule",
+            "stock.low.stock.alert",
+            "mail.activity",
+            "mail.message",
+        )
         states = self.orders.read(
             [
                 "state",

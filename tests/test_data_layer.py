@@ -89,19 +89,24 @@ class TestDataLayer(LifecycleHttpCommon):
         body = response.json()
         return body.get("result"), body.get("error", {}).get("data")
 
-    def snapshot(self, orders):
+    def run_wizard(self, model, values, method):
+        """Create the wizard and run its action through JSON-RPC; both must
+        be accepted."""
+        wizard_id, error = self.call_kw(model, "create", values)
+        self.assertFalse(error)
+        _result, error = self.call_kw(model, method, [wizard_id])
+        self.assertFalse(error)
         self.env.invalidate_all()
-        counts = {
-            model: self.env[model].with_context(active_test=False).search_count([])
-            for model in (
-                "sale.order",
-                "sale.order.line",
-                "sale.order.review",
-                "sale.order.assignment",
-                "sale.review.rule",
-                "stock.picking",
-            )
-        }
+
+    def snapshot(self, orders):
+        counts = self.count_records(
+            "sale.order",
+            "sale.order.line",
+            "sale.order.review",
+            "sale.order.assignment",
+            "sale.review.rule",
+            "stock.picking",
+        )
         fields = ["state", "review_state", "cancel_request_state", "user_id"]
         return counts, orders.with_context(active_test=False).read(
             [*fields, *self.protected]
@@ -414,37 +419,25 @@ class TestDataLayer(LifecycleHttpCommon):
         for activity in order.activity_ids:
             self.assertEscaped(activity.note)
         self.authenticate("sol_sale_manager", "sol_sale_manager")
-        wizard_id, error = self.call_kw(
+        self.run_wizard(
             "sale.order.cancel.reject.wizard",
-            "create",
             {"order_ids": [Command.set(order.ids)], "reason": HOSTILE_HTML},
+            "action_reject",
         )
-        self.assertFalse(error)
-        _result, error = self.call_kw(
-            "sale.order.cancel.reject.wizard", "action_reject", [wizard_id]
-        )
-        self.assertFalse(error)
-        self.env.invalidate_all()
         rejected = order.activity_ids.filtered(
             lambda a: a.summary == "Cancellation rejected"
         )
         self.assertEqual(rejected.user_id, self.salesman)
         self.assertEscaped(rejected.note)
-        wizard_id, error = self.call_kw(
+        self.run_wizard(
             "sale.order.reassign.wizard",
-            "create",
             {
                 "order_ids": [Command.set(order.ids)],
                 "user_id": self.salesman_other.id,
                 "reason": HOSTILE_HTML,
             },
+            "action_reassign",
         )
-        self.assertFalse(error)
-        _result, error = self.call_kw(
-            "sale.order.reassign.wizard", "action_reassign", [wizard_id]
-        )
-        self.assertFalse(error)
-        self.env.invalidate_all()
         handed = order.activity_ids.filtered(
             lambda a: a.activity_type_id.name == "Reassigned Order"
         )
