@@ -121,6 +121,12 @@ def main():
             approved = sum(1 for order in orders if order.review_state == "approved")
             report(f"approved: {approved} of {size}")
             env.cr.rollback()
+            orders.with_user(salesman).action_request_review()
+            with measure(env, "level 10 rejects (one call)", size):
+                orders.with_user(manager)._review_reject("Bench rejection")
+            rejected = sum(1 for order in orders if order.review_state == "rejected")
+            report(f"rejected: {rejected} of {size}")
+            env.cr.rollback()
 
 
 if __name__ == "__main__":

@@ -78,6 +78,56 @@ def check_numbers(records, vals, names):
             )
 
 
+def close_activities(activities, feedback):
+    """Mark ``activities`` done at once. Each record gets the note Odoo's
+    ``action_feedback`` posts (type, assignee, summary, note, feedback), all
+    created in one batch instead of one post per activity; then the
+    activities are removed, or archived when their type keeps done ones."""
+    if not activities:
+        return
+    env = activities.env
+    author = env.user.partner_id
+    subtype_id = env["ir.model.data"]._xmlid_to_res_id("mail.mt_activities")
+    qweb = env["ir.qweb"]
+    # As _message_log_batch does: one reply-to for notes nobody answers.
+    reply_to = env["mail.thread"]._notify_get_reply_to(default=author.email_formatted)[
+        False
+    ]
+    # The caller closes activities it may not write (other reviewers'); the
+    # notes are the workflow's.
+    env["mail.message"].sudo().create(
+        [
+            {
+                "model": activity.res_model,
+                "res_id": activity.res_id,
+                "body": qweb._render(
+                    "mail.message_activity_done",
+                    {
+                        "activity": activity,
+                        "feedback": feedback,
+                        "display_assignee": activity.user_id != env.user,
+                    },
+                    minimal_qcontext=True,
+                ),
+                "message_type": "notification",
+                "subtype_id": subtype_id,
+                "mail_activity_type_id": activity.activity_type_id.id,
+                "author_id": author.id,
+                "email_from": author.email_formatted,
+                "reply_to": reply_to,
+                # Not computed per record: these notes are never mailed.
+                "record_alias_domain_id": False,
+                "record_company_id": False,
+                "record_name": False,
+            }
+            for activity in activities
+        ]
+    )
+    kept = activities.filtered("activity_type_id.keep_done")
+    kept.action_archive()
+    (activities - kept).unlink()
+
+
 def format_blockers(blockers):
     """The ``{order: [reason, ...]}`` contract of every capability, as lines
     for an error or a wizard."""

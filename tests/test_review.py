@@ -778,6 +778,45 @@ class TestReviewBatch(MockEmail, ReviewCommon):
             queries_twenty, queries_one + 2, (queries_one, queries_twenty)
         )
 
+    def test_decision_queries_do_not_grow_with_orders(self):
+        """Approving or rejecting a level of 20 orders costs what it costs for
+        one, plus a constant: activities closed, history written and chatter
+        notes logged in batch."""
+        orders = self.create_orders(2 + 2 * (1 + 20), qty=60)
+        warmup, approve_one, approve_twenty = orders[:2], orders[2:3], orders[3:23]
+        reject_one, reject_twenty = orders[23:24], orders[24:]
+        self.request(orders)
+        # The first decisions fill the registry's caches.
+        self.approve(warmup[0], self.sale_manager)
+        self.reject(warmup[1], self.sale_manager)
+
+        def approve(orders):
+            return orders.with_user(self.sale_manager).action_review_approve
+
+        def reject(orders):
+            return lambda: orders.with_user(self.sale_manager)._review_reject("No")
+
+        with self.mock_mail_gateway(mail_unlink_sent=True):
+            counts = {
+                "approve": [
+                    self.count_queries(approve(approve_one)),
+                    self.count_queries(approve(approve_twenty)),
+                ],
+                "reject": [
+                    self.count_queries(reject(reject_one)),
+                    self.count_queries(reject(reject_twenty)),
+                ],
+            }
+        self.assertEqual(
+            set(approve_twenty.review_ids.mapped("state")), {"approved", "pending"}
+        )
+        self.assertFalse(self.activities(approve_twenty, self.sale_manager))
+        self.assertEqual(len(self.activities(approve_twenty, self.reviewer)), 20)
+        self.assertEqual(set(reject_twenty.mapped("review_state")), {"rejected"})
+        self.assertFalse(self.activities(reject_twenty))
+        for decision, (one, twenty) in counts.items():
+            self.assertLessEqual(twenty, one + 2, (decision, one, twenty))
+
     def test_review_sheet(self):
         order = self.create_orders(qty=60)
         self.request(order)

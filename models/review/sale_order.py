@@ -540,26 +540,13 @@ class SaleOrder(models.Model):
         confirmed = self._review_auto_confirm(
             self.filtered(lambda order: order.company_id.sale_review_auto_confirm)
         )
-        todo = self.filtered("user_id")
-        if not todo:
-            return
-        todo_type = self.env.ref("mail.mail_activity_data_todo")
-        today = fields.Date.context_today(self)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": order.id,
-                    "activity_type_id": todo_type.id,
-                    "summary": self.env._("Order approved and confirmed")
-                    if order in confirmed
-                    else self.env._("Order approved: confirm it"),
-                    "user_id": order.user_id.id,
-                    "date_deadline": today,
-                }
-                for order in todo
-            ]
+        todo = self._schedule_salesperson_todo(
+            {
+                order: self.env._("Order approved and confirmed")
+                if order in confirmed
+                else self.env._("Order approved: confirm it")
+                for order in self
+            }
         )
         for user in todo.user_id:
             notify_user(
@@ -574,6 +561,30 @@ class SaleOrder(models.Model):
                     ),
                 ),
             )
+
+    def _schedule_salesperson_todo(self, summaries, note=False):
+        """A to-do activity for the salesperson of each order of ``self``
+        (``summaries``: ``{order: summary}``), created in one batch. Return the
+        orders that have a salesperson."""
+        todo = self.filtered("user_id")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": todo_type.id,
+                    "summary": summaries[order],
+                    "note": note,
+                    "user_id": order.user_id.id,
+                    "date_deadline": today,
+                }
+                for order in todo
+            ]
+        )
+        return todo
 
     def _review_auto_confirm(self, orders):
         """Confirm ``orders``, all at once, else one by one so that one refusal
@@ -621,18 +632,16 @@ class SaleOrder(models.Model):
             "Rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
         )
         reviews_sudo._record_rejection(reason, feedback)
-        # A reviewer may not write the order itself.
-        orders_sudo._set_review_state("rejected")
+        # A reviewer may not write the order itself. The note below tells the
+        # decision: no tracking message per order.
+        orders_sudo._set_review_state("rejected", track=False)
         orders_sudo._message_log_batch(
             bodies=dict.fromkeys(self.ids, Markup("<p>%s</p>") % feedback)
         )
-        for order in orders_sudo.filtered("user_id"):
-            order.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Approval rejected"),
-                note=Markup("<p>%s</p>") % feedback,
-                user_id=order.user_id.id,
-            )
+        orders_sudo._schedule_salesperson_todo(
+            dict.fromkeys(orders_sudo, self.env._("Approval rejected")),
+            note=Markup("<p>%s</p>") % feedback,
+        )
 
     def _review_on_material_change(self):
         """Orders under review that changed in what the rules judge: close the

@@ -4,7 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..tools import QUOTATION_STATES, html_links, notify_user
+from ..tools import QUOTATION_STATES, close_activities, html_links, notify_user
 from .sale_review_rule import APPROVAL_MODES
 
 
@@ -332,7 +332,7 @@ class SaleOrderReview(models.Model):
             domain.append(("user_id", "in", users.ids))
         # Closing the other reviewers' activities of a decided level.
         activities_sudo = self.env["mail.activity"].sudo().search(domain)
-        activities_sudo.action_feedback(feedback=feedback)
+        close_activities(activities_sudo, feedback)
 
     @api.model
     def _decision_values(self, state, comment=False):
