@@ -7,9 +7,13 @@
 - An approval now holds only for the order as it was when approval was
   requested. The quotations under review get that record now, so that their
   approvals and pending requests stay valid.
+- Review lines tell the latest request from earlier ones. A request creates
+  all its lines in one transaction, so they share their creation time: the
+  lines of each order's latest creation time are the current ones.
 """
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 
 def migrate(cr, version):
@@ -33,3 +37,16 @@ def migrate(cr, version):
     )
     for order, digest in in_review._get_review_fingerprints().items():
         order.review_fingerprint = digest
+    env.flush_all()
+    cr.execute(
+        SQL(
+            """
+            UPDATE sale_order_review review
+               SET is_current = (review.create_date = latest.create_date)
+              FROM (SELECT order_id, MAX(create_date) AS create_date
+                      FROM sale_order_review
+                     GROUP BY order_id) latest
+             WHERE review.order_id = latest.order_id
+            """
+        )
+    )
