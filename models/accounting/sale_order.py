@@ -2,8 +2,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import formatLang
+from odoo.tools.sql import column_exists
 
 from ..tools import html_links
+from . import payment_columns
 
 
 class SaleOrder(models.Model):
@@ -61,6 +63,27 @@ class SaleOrder(models.Model):
         readonly=True,
         help="The accountant was told of this discrepancy.",
     )
+
+    # ------------------------------------------------------------------
+    # Schema
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        # On a long history the ORM would compute these columns order by order:
+        # fill them in SQL and leave it only the orders SQL cannot settle.
+        cr = self.env.cr
+        to_compute = to_check = []
+        if not column_exists(cr, self._table, "payment_status"):
+            to_compute, to_check = payment_columns.fill(cr)
+        result = super()._auto_init()
+        for names, ids in (
+            (payment_columns.COLUMNS, to_compute),
+            (("has_discrepancy", "discrepancy_note"), to_check),
+        ):
+            if ids:
+                for name in names:
+                    self.env.add_to_compute(self._fields[name], self.browse(ids))
+        return result
 
     # ------------------------------------------------------------------
     # Computes
