@@ -15,9 +15,14 @@ key and any JSON value into the context, but never this object.
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import table_columns
+
+from .tools import add_filled_column
 
 LIFECYCLE_INTERNAL = object()
 LIFECYCLE_INTERNAL_KEY = "sale_lifecycle_internal"
+# This addon's technical name, as Odoo derives it for its models.
+MODULE = __name__.split(".")[2]
 
 
 class SaleOrder(models.Model):
@@ -31,6 +36,38 @@ class SaleOrder(models.Model):
         index="btree_not_null",
         help="The order this one was duplicated from.",
     )
+
+    # ------------------------------------------------------------------
+    # Schema
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        # The ORM gives the existing orders a new column's default with an
+        # UPDATE of every order; PostgreSQL does it without rewriting them.
+        existing = table_columns(self.env.cr, self._table)
+        for field in self._fields.values():
+            if (
+                field._module != MODULE
+                or not field.store
+                or field.compute
+                or not field.default
+                or field.name in existing
+            ):
+                continue
+            value = field.convert_to_column_insert(
+                field.convert_to_write(field.default(self), self), self
+            )
+            # As the ORM: no value to write for NULL and False.
+            if value is not None and value is not False:
+                add_filled_column(
+                    self.env.cr,
+                    self._table,
+                    field.name,
+                    field.column_type[1],
+                    value,
+                    field.string,
+                )
+        return super()._auto_init()
 
     # ------------------------------------------------------------------
     # CRUD

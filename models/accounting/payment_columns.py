@@ -13,6 +13,8 @@ translated, formatted note).
 from odoo.tools import SQL
 from odoo.tools.sql import create_column
 
+from ..tools import add_filled_column
+
 COLUMNS = {
     "amount_invoiced_total": "numeric",
     "amount_invoice_paid": "numeric",
@@ -22,6 +24,13 @@ COLUMNS = {
     "discrepancy_note": "text",
 }
 
+NOT_INVOICED = {
+    "amount_invoiced_total": 0,
+    "amount_invoice_paid": 0,
+    "amount_due": 0,
+    "payment_status": "not_invoiced",
+    "has_discrepancy": False,
+}
 SALE_DOCUMENTS = ("out_invoice", "out_refund")
 INVOICE_LINE_TYPES = ("product", "line_section", "line_note")
 
@@ -63,8 +72,10 @@ def fill(cr):
     """Create and fill the columns; return ``(to_compute, to_check)``: ids of
     the orders whose payment figures need the ORM, and of those whose
     discrepancy does."""
-    for name, column_type in COLUMNS.items():
-        create_column(cr, "sale_order", name, column_type)
+    # Every order starts as not invoiced; only the invoiced ones are updated.
+    for name, value in NOT_INVOICED.items():
+        add_filled_column(cr, "sale_order", name, COLUMNS[name], value)
+    create_column(cr, "sale_order", "discrepancy_note", COLUMNS["discrepancy_note"])
     cr.execute(
         SQL(
             """
@@ -75,36 +86,26 @@ def fill(cr):
                            * cur.rounding) AS invoiced,
                        SUM(moves.sign * ROUND(moves.share * moves.ratio
                            / cur.rounding) * cur.rounding) AS paid,
-                       BOOL_OR(moves.currency_id <> so.currency_id) AS converts
+                       cur.rounding
                   FROM moves
                   JOIN sale_order so ON so.id = moves.order_id
                   JOIN res_currency cur ON cur.id = so.currency_id
-                 GROUP BY moves.order_id
-            ), computed AS (
-                SELECT so.id,
-                       COALESCE(f.invoiced, 0) AS invoiced,
-                       COALESCE(f.paid, 0) AS paid,
-                       CASE
-                           WHEN f.order_id IS NULL THEN 'not_invoiced'
-                           WHEN ROUND((f.paid - f.invoiced) / cur.rounding) > 0
-                               THEN 'overpaid'
-                           WHEN ROUND((f.invoiced - f.paid) / cur.rounding) = 0
-                               THEN 'paid'
-                           WHEN ROUND(f.paid / cur.rounding) = 0 THEN 'unpaid'
-                           ELSE 'partial'
-                       END AS status
-                  FROM sale_order so
-                  JOIN res_currency cur ON cur.id = so.currency_id
-                  LEFT JOIN figures f ON f.order_id = so.id
+                 GROUP BY moves.order_id, cur.rounding
             )
             UPDATE sale_order so
-               SET amount_invoiced_total = computed.invoiced,
-                   amount_invoice_paid = computed.paid,
-                   amount_due = computed.invoiced - computed.paid,
-                   payment_status = computed.status,
-                   has_discrepancy = false
-              FROM computed
-             WHERE computed.id = so.id
+               SET amount_invoiced_total = f.invoiced,
+                   amount_invoice_paid = f.paid,
+                   amount_due = f.invoiced - f.paid,
+                   payment_status = CASE
+                       WHEN ROUND((f.paid - f.invoiced) / f.rounding) > 0
+                           THEN 'overpaid'
+                       WHEN ROUND((f.invoiced - f.paid) / f.rounding) = 0
+                           THEN 'paid'
+                       WHEN ROUND(f.paid / f.rounding) = 0 THEN 'unpaid'
+                       ELSE 'partial'
+                   END
+              FROM figures f
+             WHERE f.order_id = so.id
             """,
             moves=_MOVE_FIGURES,
         )

@@ -150,3 +150,36 @@ class TestInstallColumns(AccountingCommon):
         )
         self.env.invalidate_all()
         self.assertEqual(order.payment_status, "paid", "not recomputed")
+
+    def test_new_columns_get_their_default_without_rewriting_orders(self):
+        orders = self.env["sale.order"].search([])
+        self.env.invalidate_all()
+        self.env.cr.execute(
+            "ALTER TABLE sale_order DROP COLUMN active, DROP COLUMN review_state"
+        )
+        self.registry.init_models(
+            self.env.cr, ["sale.order"], {"module": "sale_order_lifecycle"}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(set(orders.mapped("active")), {True})
+        self.assertEqual(set(orders.mapped("review_state")), {"none"})
+        # PostgreSQL keeps the value once for the existing rows (a "missing"
+        # value) instead of writing it into each of them.
+        self.env.cr.execute(
+            "SELECT attname, atthasmissing FROM pg_attribute"
+            " WHERE attrelid = 'sale_order'::regclass"
+            " AND attname IN ('active', 'review_state') ORDER BY 1"
+        )
+        self.assertEqual(
+            self.env.cr.fetchall(), [("active", True), ("review_state", True)]
+        )
+        # The value is the existing rows' only: new rows get what the ORM gives.
+        self.env.cr.execute(
+            "SELECT column_name, column_default, is_nullable"
+            " FROM information_schema.columns WHERE table_name = 'sale_order'"
+            " AND column_name IN ('active', 'review_state') ORDER BY 1"
+        )
+        self.assertEqual(
+            self.env.cr.fetchall(),
+            [("active", None, "YES"), ("review_state", None, "NO")],
+        )
