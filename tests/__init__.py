@@ -18,3 +18,5 @@ from . import test_access_matrix
 from . import test_concurrency
 from . import test_bad_input
 from . import test_data_layer
+from . import test_install
+from . import test_lifecycle_report
