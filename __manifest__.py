@@ -12,6 +12,7 @@
         "account",
         "sale_management",
         "sale_stock",
+        "board",
     ],
     "data": [
         "security/ir.model.access.csv",
@@ -46,6 +47,7 @@
         "reports/report_customer_statement.xml",
         "reports/sale_order_review_report.xml",
         "views/res_config_settings_views.xml",
+        "views/sale_lifecycle_dashboard_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

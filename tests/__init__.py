@@ -20,3 +20,4 @@ from . import test_bad_input
 from . import test_data_layer
 from . import test_install
 from . import test_lifecycle_report
+from . import test_lifecycle_dashboard
