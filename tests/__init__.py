@@ -21,3 +21,4 @@ from . import test_data_layer
 from . import test_install
 from . import test_lifecycle_report
 from . import test_lifecycle_dashboard
+from . import test_slow_movers

@@ -1,1 +1,2 @@
 from . import sale_order_lifecycle_report
+from . import stock_slow_mover_report
