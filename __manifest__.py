@@ -44,6 +44,7 @@
         "views/stock_low_stock_rule_views.xml",
         "views/sale_order_lifecycle_report_views.xml",
         "views/stock_slow_mover_report_views.xml",
+        "views/sale_return_alert_views.xml",
         "reports/stock_low_stock_report.xml",
         "reports/report_customer_statement.xml",
         "reports/sale_order_review_report.xml",

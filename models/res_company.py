@@ -6,6 +6,7 @@ BOUNDED_NUMBER_FIELDS = frozenset(
         "sale_auto_archive_days",
         "sale_cancel_approval_amount",
         "sale_discrepancy_tolerance",
+        "sale_return_rate_threshold",
     }
 )
 
@@ -58,6 +59,30 @@ class ResCompany(models.Model):
         string="Discrepancy Accountant",
         help="Gets one activity a day listing the new order discrepancies.",
     )
+
+    sale_return_rate_threshold = fields.Float(
+        string="Abnormal Return Rate (%)",
+        help="A daily check raises an alert for each customer and product whose "
+        "returns over the last 90 days exceed this share of their deliveries. "
+        "Zero: no check.",
+    )
+    sale_return_alert_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Returns Manager",
+        help="Gets one activity a day listing the new abnormal return rates.",
+    )
+
+    @api.constrains("sale_return_rate_threshold")
+    def _check_sale_return_rate_threshold(self):
+        for company in self:
+            if not 0 <= company.sale_return_rate_threshold <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the abnormal return rate is a percentage "
+                        "between 0 and 100 (0: no check).",
+                        company=company.name,
+                    )
+                )
 
     @api.constrains("sale_cancel_approval_amount", "sale_discrepancy_tolerance")
     def _check_sale_amounts(self):

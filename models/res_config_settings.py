@@ -38,3 +38,11 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sale_discrepancy_user_id",
         readonly=False,
     )
+    sale_return_rate_threshold = fields.Float(
+        related="company_id.sale_return_rate_threshold",
+        readonly=False,
+    )
+    sale_return_alert_user_id = fields.Many2one(
+        related="company_id.sale_return_alert_user_id",
+        readonly=False,
+    )

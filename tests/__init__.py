@@ -22,3 +22,4 @@ from . import test_install
 from . import test_lifecycle_report
 from . import test_lifecycle_dashboard
 from . import test_slow_movers
+from . import test_return_alerts

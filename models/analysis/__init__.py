@@ -1,2 +1,3 @@
 from . import sale_order_lifecycle_report
 from . import stock_slow_mover_report
+from . import sale_return_alert
