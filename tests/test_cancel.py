@@ -116,6 +116,39 @@ class TestCancel(MockEmail, LifecycleCommon):
         )
         self.assertIn(order.name, notice.body)
 
+    def tracked_states(self, records):
+        """The tracked changes of ``records``' state, once committed."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", records._name),
+                ("mail_message_id.res_id", "in", records.ids),
+                ("field_id.name", "=", "state"),
+            ]
+        )
+
+    def test_one_note_per_order_and_delivery_instead_of_tracking(self):
+        orders = self.confirmed(2)
+        pickings = orders.picking_ids
+        self.env.cr.flush()
+        self.env["sale.mass.cancel.orders"].with_context(active_ids=orders.ids).create(
+            {"reason_id": self.reason.id, "note": "Merged"}
+        ).action_mass_cancel()
+        self.assertEqual(set(pickings.mapped("state")), {"cancel"})
+        self.assertFalse(self.tracked_states(orders) | self.tracked_states(pickings))
+        for record in [*orders, *pickings]:
+            with self.subTest(record=record.display_name):
+                self.assertEqual(
+                    record.message_ids[0].body,
+                    "<p>Order cancelled: Changed mind. Note: Merged</p>",
+                )
+        # Cancelled some other way, a delivery keeps Odoo's tracking.
+        other = self.confirmed().picking_ids
+        self.env.cr.flush()
+        other.action_cancel()
+        self.assertTrue(self.tracked_states(other))
+
     def test_refusals_name_the_documents(self):
         locked = self.confirmed()
         locked.action_lock()
