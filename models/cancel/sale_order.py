@@ -193,6 +193,9 @@ class SaleOrder(models.Model):
         pickings = self.picking_ids.filtered(
             lambda picking: picking.state not in ("done", "cancel")
         )
+        # sale_stock reads the origin moves of each order's moves one order at
+        # a time: read them for all the orders at once.
+        self.order_line.move_ids.fetch(["move_orig_ids"])
         orders = self._lifecycle_internal().with_context(
             **{CANCEL_LOGGED_KEY: CANCEL_LOGGED}
         )
