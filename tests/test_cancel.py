@@ -344,8 +344,10 @@ class TestCancel(MockEmail, LifecycleCommon):
         return super(LifecycleOrder, orders)._action_cancel()
 
     def test_mass_cancel_query_count_grows_only_with_odoo(self):
-        """Our work on top of Odoo's own cancellation (per order and picking in
-        sale_stock) costs the same for 5 and 50 orders."""
+        """Each more order costs only Odoo's release of its reservation (three
+        queries per reserved line); Odoo's own cancellation costs more, with a
+        tracking message per order and per delivery where ours logs its notes
+        in batch."""
 
         def mass_cancel(orders):
             wizard = self.env["sale.mass.cancel.orders"].with_context(
@@ -355,12 +357,12 @@ class TestCancel(MockEmail, LifecycleCommon):
 
         ours_5, bare_5 = self.confirmed(5), self.confirmed(5)
         odoo_5 = self.count_queries(lambda: self.odoo_cancel(bare_5))
-        overhead_5 = self.count_queries(mass_cancel(ours_5)) - odoo_5
+        queries_5 = self.count_queries(mass_cancel(ours_5))
         ours_50, bare_50 = self.confirmed(50), self.confirmed(50)
         odoo_50 = self.count_queries(lambda: self.odoo_cancel(bare_50))
-        self.assertGreater(odoo_50, odoo_5, "Odoo's own work grows with the orders")
+        self.assertGreater(odoo_50 - odoo_5, 45 * 3, "Odoo's own work grows")
         run = mass_cancel(ours_50)
         self.env.invalidate_all()
-        with self.assertQueryCount(odoo_50 + overhead_5 + 5):
+        with self.assertQueryCount(queries_5 + 45 * 3 + 5):
             run()
         self.assertEqual(set((ours_50 | bare_50).mapped("state")), {"cancel"})
