@@ -226,6 +226,32 @@ class TestCancel(MockEmail, LifecycleCommon):
         self.assertFalse(
             order.activity_ids.filtered(lambda a: a.activity_type_id == approval_type)
         )
+        # Each approver's activity is marked done in the chatter.
+        done = order.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == approval_type
+        )
+        self.assertEqual(len(done), len(activities))
+        self.assertIn("Order cancelled.", done[0].body)
+
+    def test_approving_many_requests_costs_what_their_cancellation_costs(self):
+        """The approvers' activities are closed in batch: approving 20 requests
+        costs only the release of 15 more reservations than approving 5."""
+
+        def requested(count):
+            orders = self.confirmed(count)
+            orders.with_user(self.salesman).with_context(
+                sale_cancel_reason_id=self.reason_approval.id
+            ).action_cancel()
+            return orders.with_user(self.sale_manager)
+
+        warmup, orders_5, orders_20 = requested(2), requested(5), requested(20)
+        warmup.action_cancel_request_approve()
+        queries_5 = self.count_queries(orders_5.action_cancel_request_approve)
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries_5 + 15 * 3 + 5):
+            orders_20.action_cancel_request_approve()
+        self.assertEqual(set((orders_5 | orders_20).mapped("state")), {"cancel"})
+        self.assertFalse((orders_5 | orders_20).activity_ids)
 
     def test_requester_cannot_approve_own_request(self):
         self.company.sale_cancel_approval_amount = 1

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..tools import (
     SALE_MANAGER_GROUP,
     check_note,
+    close_activities,
     format_blockers,
     html_links,
     is_sale_manager,
@@ -456,7 +457,7 @@ class SaleOrder(models.Model):
         # Every approver's activity, not only the deciding user's; a caller's
         # context may not skip it.
         orders_sudo = self.sudo().with_context(mail_activity_automation_skip=False)
-        orders_sudo.activity_feedback([CANCEL_APPROVAL], feedback=feedback)
+        close_activities(orders_sudo.activity_search([CANCEL_APPROVAL]), feedback)
 
     def _filter_cancel_pending(self):
         """The orders of ``self`` whose cancellation waits for approval."""
