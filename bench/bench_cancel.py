@@ -4,14 +4,19 @@ Odoo's ``sale.mass.cancel.orders`` is measured in a second database that has
 only Odoo's sale_management and sale_stock (``<bench db>_odoo``), since this
 module changes that wizard. Both databases get the same confirmed orders (one
 storable line, one reserved delivery each), generated once and kept: every
-measure is rolled back. Sizes: 200 and 2,000 by default, or ``bench/run cancel
-N [N ...]``.
+measure is rolled back, after the work a commit does first (the tracking
+messages of the cancelled orders and deliveries are written then). In this
+module's database, the same orders are also cancelled through approval: one
+call approves all the requests. Sizes: 200 and 2,000 by default, or
+``bench/run cancel N [N ...]``.
 """
 
 import subprocess
 import sys
 
 from common import confirmed_order_batches, environment, measure, report
+
+from odoo import Command
 
 REF = "BENCH-CANCEL"
 
@@ -63,8 +68,39 @@ def mass_cancel(env, label, orders, values):
         .with_context(active_ids=orders.ids)
         .create(values)
     )
-    with measure(env, label, len(orders)):
+    with measure(env, label, len(orders), commit=True):
         wizard.action_mass_cancel()
+    cancelled = sum(1 for order in orders if order.state == "cancel")
+    env.cr.rollback()
+    return cancelled
+
+
+def approve_requests(env, orders):
+    """A salesperson asks to cancel ``orders``, a Sales Administrator approves
+    them all in one call; the other administrators' activities close too."""
+    requester, approver = env["res.users"].create(
+        [
+            {
+                "name": f"{REF} {role}",
+                "login": f"{REF.lower()}-{role}",
+                "email": f"{REF.lower()}-{role}@example.com",
+                "groups_id": [Command.set(env.ref(group).ids)],
+            }
+            for role, group in (
+                ("requester", "sales_team.group_sale_salesman_all_leads"),
+                ("approver", "sales_team.group_sale_manager"),
+            )
+        ]
+    )
+    reason = env.ref("sale_order_lifecycle.cancel_reason_duplicate")
+    reason.requires_approval = True
+    orders.with_user(requester).with_context(
+        sale_cancel_reason_id=reason.id
+    ).action_cancel()
+    with measure(
+        env, "approve the cancellation requests (one call)", len(orders), commit=True
+    ):
+        orders.with_user(approver).action_cancel_request_approve()
     cancelled = sum(1 for order in orders if order.state == "cancel")
     env.cr.rollback()
     return cancelled
@@ -90,7 +126,9 @@ def main():
                 orders,
                 {"reason_id": reason.id},
             )
+            approved = approve_requests(env, orders)
         report(f"cancelled: Odoo {done}, this module {ours} of {size}")
+        report(f"cancellation requests approved: {approved} of {size}")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ class SaleOrder(models.Model):
         # Each capability may hand on a context for the write itself.
         records, handlers = self._reassign_prepare_write(vals)
         records, judged = records._review_prepare_write(vals)
+        records = records._cancel_prepare_write(vals)
         res = super(SaleOrder, records).write(vals)
         # Reactions, once the values are written.
         if judged:

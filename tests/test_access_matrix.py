@@ -73,6 +73,9 @@ MATRIX = {
     ("account.move", "action_view_source_sale_orders"): ACCOUNTING | SALES,
     ("product.template", "action_view_low_stock_alerts"): HARMLESS,
     ("stock.picking", "button_validate"): STOCK | SALES | ACCOUNTING,
+    # Odoo's own rights: any salesperson may cancel a delivery; the addon only
+    # changes the chatter of deliveries cancelled with their orders.
+    ("stock.picking", "action_cancel"): {"salesman"} | STOCK | SALES | ACCOUNTING,
     ("stock.low.stock.rule", "action_evaluate"): {"stock_admin"},
     ("stock.low.stock.rule", "action_view_alerts"): STOCK,
     ("stock.low.stock.alert", "action_acknowledge"): {"stock_admin"},
@@ -264,6 +267,8 @@ class TestAccessMatrix(LifecycleCommon):
             picking = self.confirmed().picking_ids
             picking.move_ids.picked = True
             self.as_user(picking, user).button_validate()
+        elif key == ("stock.picking", "action_cancel"):
+            self.as_user(self.confirmed().picking_ids, user).action_cancel()
         elif key == ("stock.low.stock.rule", "action_evaluate"):
             self.as_user(self.low_rule, user).action_evaluate()
         elif key == ("stock.low.stock.rule", "action_view_alerts"):

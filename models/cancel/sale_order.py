@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..tools import (
     SALE_MANAGER_GROUP,
     check_note,
+    close_activities,
     format_blockers,
     html_links,
     is_sale_manager,
@@ -15,6 +16,18 @@ from ..tools import (
 )
 
 CANCEL_APPROVAL = "sale_order_lifecycle.mail_activity_type_cancel_approval"
+# Marks the environment of the cancellation flow, which logs one note per order
+# and per delivery instead of the tracking of their states.
+CANCEL_LOGGED = object()
+CANCEL_LOGGED_KEY = "sale_cancel_logged"
+# What a cancellation records on the order; none of it is tracked.
+CANCEL_FIELDS = (
+    "cancel_date",
+    "cancel_reason_id",
+    "cancel_note",
+    "cancel_user_id",
+    "cancel_request_state",
+)
 
 
 class SaleOrder(models.Model):
@@ -80,16 +93,7 @@ class SaleOrder(models.Model):
         how = self.env._("with Cancel and the cancellation approval")
         return {
             **super()._get_lifecycle_protected_fields(),
-            **dict.fromkeys(
-                (
-                    "cancel_date",
-                    "cancel_reason_id",
-                    "cancel_note",
-                    "cancel_user_id",
-                    "cancel_request_state",
-                ),
-                how,
-            ),
+            **dict.fromkeys(CANCEL_FIELDS, how),
         }
 
     # ------------------------------------------------------------------
@@ -142,6 +146,18 @@ class SaleOrder(models.Model):
     # Steps of the shared entry points
     # ------------------------------------------------------------------
 
+    def _cancel_prepare_write(self, vals):
+        """Step of ``write``: the cancellation flow's writes are not tracked.
+        Its note on each order tells the new state, and the cancellation
+        fields have no tracking. Return the records to write with."""
+        if (
+            self.env.context.get(CANCEL_LOGGED_KEY) is CANCEL_LOGGED
+            and vals.keys() <= {"state", *CANCEL_FIELDS}
+            and vals.get("state", "cancel") == "cancel"
+        ):
+            return self.with_context(mail_notrack=True)
+        return self
+
     def _check_cancel_not_final(self):
         """Step of ``action_draft``: a final cancellation stays final."""
         final = self.filtered(
@@ -171,10 +187,19 @@ class SaleOrder(models.Model):
     def _action_cancel(self):
         """Every path that cancels (wizard, mass cancel, approval, portal
         decline) ends here: refuse what must not be cancelled, then record who,
-        when and why, close pending approvals and tell the salespersons."""
+        when and why, close pending approvals, log a note on each order and
+        delivery and tell the salespersons."""
         self._check_cancel_allowed()
         reason = self._get_context_cancel_reason()
-        orders = self._lifecycle_internal()
+        pickings = self.picking_ids.filtered(
+            lambda picking: picking.state not in ("done", "cancel")
+        )
+        # sale_stock reads the origin moves of each order's moves one order at
+        # a time: read them for all the orders at once.
+        self.order_line.move_ids.fetch(["move_orig_ids"])
+        orders = self._lifecycle_internal().with_context(
+            **{CANCEL_LOGGED_KEY: CANCEL_LOGGED}
+        )
         res = super(SaleOrder, orders)._action_cancel()
         # Approved requests keep the reason, note and requester they recorded.
         requested = orders._filter_cancel_pending()
@@ -189,8 +214,14 @@ class SaleOrder(models.Model):
         (orders - requested).write(direct_values)
         self._close_cancel_activities(self.env._("Order cancelled."))
         self._lifecycle_post_cancel()
+        summaries = {order: order._get_cancel_summary_html() for order in self}
         self._message_log_batch(
-            bodies={order.id: order._get_cancel_summary_html() for order in self}
+            bodies={order.id: body for order, body in summaries.items()}
+        )
+        # The note replaces the tracking of the deliveries' state too.
+        cancelled_pickings = pickings.filtered(lambda p: p.state == "cancel")
+        cancelled_pickings._message_log_batch(
+            bodies={p.id: summaries[p.sale_id] for p in cancelled_pickings}
         )
         for user in self.user_id - self.env.user:
             orders = self.filtered(lambda order, user=user: order.user_id == user)
@@ -426,7 +457,7 @@ class SaleOrder(models.Model):
         # Every approver's activity, not only the deciding user's; a caller's
         # context may not skip it.
         orders_sudo = self.sudo().with_context(mail_activity_automation_skip=False)
-        orders_sudo.activity_feedback([CANCEL_APPROVAL], feedback=feedback)
+        close_activities(orders_sudo.activity_search([CANCEL_APPROVAL]), feedback)
 
     def _filter_cancel_pending(self):
         """The orders of ``self`` whose cancellation waits for approval."""
