@@ -12,7 +12,7 @@ class SaleOrderLifecycleReport(models.Model):
     _order = "date_created desc"
     _rec_name = "name"
 
-    order_id = fields.Many2one(comodel_name="sale.order", string="Order", readonly=True)
+    order_id = fields.Many2one(comodel_name="sale.order", readonly=True)
     name = fields.Char(string="Order Reference", readonly=True)
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     user_id = fields.Many2one(
