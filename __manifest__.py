@@ -43,6 +43,7 @@
         "views/stock_low_stock_alert_views.xml",
         "views/stock_low_stock_rule_views.xml",
         "views/sale_order_lifecycle_report_views.xml",
+        "views/sale_review_decision_report_views.xml",
         "views/stock_slow_mover_report_views.xml",
         "views/sale_return_alert_views.xml",
         "reports/stock_low_stock_report.xml",

@@ -129,6 +129,38 @@ class TestLifecycleReport(LifecycleCommon):
         )
         self.assertEqual(row.qty_delivered, order.order_line.qty_delivered)
 
+    def test_each_level_waits_from_the_decision_below(self):
+        order = self.live_one_order()
+        decisions = self.env["sale.review.decision.report"].search(
+            [("order_id", "=", order.id)], order="level"
+        )
+        self.assertRecordValues(
+            decisions,
+            [
+                {
+                    "level": 10,
+                    "decided_by_id": self.sale_manager.id,
+                    "state": "approved",
+                    "date_pending": T0 + timedelta(hours=2),
+                    "hours_to_decide": 3.0,
+                },
+                {
+                    "level": 20,
+                    "decided_by_id": self.reviewer.id,
+                    "state": "approved",
+                    "date_pending": T0 + timedelta(hours=5),
+                    "hours_to_decide": 21.0,
+                },
+            ],
+        )
+        # Another salesperson does not see it.
+        self.assertEqual(
+            self.env["sale.review.decision.report"]
+            .with_user(self.salesman_other)
+            .search([("order_id", "=", order.id)]),
+            self.env["sale.review.decision.report"],
+        )
+
     def test_open_order_past_its_promise_is_late_until_delivered(self):
         with self.at(T0):
             order = self.create_orders(commitment_date=T0 + timedelta(days=1))
