@@ -17,13 +17,15 @@ class TestModule(TransactionCase):
 
     def test_every_window_action_renders_for_its_users(self):
         """Each action renders for the administrator and for every role that
-        may read its model (salesperson, stock user, accountant)."""
+        may read its model (salesperson, sales administrator, stock user,
+        accountant)."""
         actions = self.module_records("ir.actions.act_window")
         self.assertTrue(actions, "the module defines window actions")
         roles = [
             new_test_user(self.env, login=f"sol_views_{name}", groups=groups)
             for name, groups in (
                 ("salesman", "sales_team.group_sale_salesman"),
+                ("sale_manager", "sales_team.group_sale_manager"),
                 ("stock", "stock.group_stock_user"),
                 ("accountant", "account.group_account_invoice"),
             )
