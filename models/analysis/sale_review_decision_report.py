@@ -9,9 +9,7 @@ class SaleReviewDecisionReport(models.Model):
     _order = "decided_on desc"
     _rec_name = "name"
 
-    review_id = fields.Many2one(
-        comodel_name="sale.order.review", string="Review", readonly=True
-    )
+    review_id = fields.Many2one(comodel_name="sale.order.review", readonly=True)
     order_id = fields.Many2one(comodel_name="sale.order", readonly=True)
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     user_id = fields.Many2one(
@@ -22,9 +20,7 @@ class SaleReviewDecisionReport(models.Model):
     )
     name = fields.Char(string="Rule", readonly=True)
     level = fields.Integer(readonly=True, aggregator=False)
-    decided_by_id = fields.Many2one(
-        comodel_name="res.users", string="Decided By", readonly=True
-    )
+    decided_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
     state = fields.Selection(
         selection=[("approved", "Approved"), ("rejected", "Rejected")],
         string="Decision",
