@@ -165,8 +165,14 @@ def notification_action(message, kind="success", sticky=False):
 
 def notify_user(env, user, subject, body):
     """One inbox notice to ``user``: digests of several records, not one mail
-    per record."""
+    per record. From the acting user, or from OdooBot when the acting user
+    has no e-mail address (Odoo refuses a notice without a sender address)."""
+    author = env.user.partner_id
+    if not author.email:
+        author = env.ref("base.partner_root")
     env["mail.thread"].message_notify(
+        author_id=author.id,
+        email_from=author.email_formatted,
         partner_ids=user.partner_id.ids,
         subject=subject,
         body=Markup("<p>%s</p>") % body,

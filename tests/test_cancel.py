@@ -116,6 +116,22 @@ class TestCancel(MockEmail, LifecycleCommon):
         )
         self.assertIn(order.name, notice.body)
 
+    def test_salesperson_told_even_when_the_canceller_has_no_email(self):
+        self.sale_manager.email = False
+        order = self.create_orders()
+        self.cancel_wizard(
+            order, user=self.sale_manager, reason_id=self.reason
+        ).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        notice = self.env["mail.message"].search(
+            [
+                ("subject", "=", "Sales orders cancelled"),
+                ("partner_ids", "in", self.salesman.partner_id.ids),
+            ]
+        )
+        self.assertIn(order.name, notice.body)
+        self.assertEqual(notice.author_id, self.env.ref("base.partner_root"))
+
     def tracked_states(self, records):
         """The tracked changes of ``records``' state, once committed."""
         self.env.flush_all()
