@@ -79,7 +79,7 @@ class TestReturnAlerts(LifecycleCommon):
         self.deliver_to(often, 10)
         self.Alert._cron_check_return_rates()
         self.assertEqual(alert.state, "closed")
-        self.assertEqual(alert.date_closed, fields.Date.today())
+        self.assertEqual(alert.date_closed, fields.Date.context_today(alert))
 
     def test_product_returned_by_everyone(self):
         self.deliver_to(self.new_customer("First Buyer"), 4, returned=2)
