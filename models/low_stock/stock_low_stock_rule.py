@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .low_stock_thresholds import LowStockThresholds
+
 BOUNDED_NUMBER_FIELDS = frozenset({"min_qty", "min_days", "window_days", "target_days"})
 
 
@@ -197,49 +199,45 @@ class StockLowStockRule(models.Model):
 
     def _evaluate(self):
         """Compute the figures of every product and warehouse in scope, then
-        create, update or resolve the alerts: a constant number of queries per
-        rule, whatever the number of products."""
+        create, update and resolve the alerts, each in one statement: a
+        constant number of queries per rule, whatever the number of products
+        and alerts."""
         Alert = self.env["stock.low.stock.alert"]
+        # The alerts are written in SQL: check the rights the ORM would.
+        Alert.check_access("create")
+        Alert.check_access("write")
         now = fields.Datetime.now()
         self._lock_for_evaluation(now)
         for rule in self:
-            rows = rule._compute_figures(now)
-            low = {
-                key: figures for key, figures in rows.items() if rule._is_low(figures)
-            }
-            existing = Alert.search(
-                [("rule_id", "=", rule.id), ("state", "!=", "resolved")]
+            thresholds = rule._get_thresholds()
+            low = Alert._prepare_engine_values(
+                {
+                    key: figures
+                    for key, figures in rule._compute_figures(now).items()
+                    if thresholds.is_low(figures)
+                },
+                thresholds,
             )
-            by_key = {
-                (alert.product_id.id, alert.warehouse_id.id): alert
-                for alert in existing
-            }
-            Alert._update_figures(
-                {by_key[key]: figures for key, figures in low.items() if key in by_key},
-                now,
-            )
-            created = Alert.create(
-                [
-                    {
-                        "rule_id": rule.id,
-                        "product_id": product_id,
-                        "warehouse_id": warehouse_id,
-                        "first_seen": now,
-                        "last_evaluated": now,
-                        **figures,
-                    }
-                    for (product_id, warehouse_id), figures in low.items()
-                    if (product_id, warehouse_id) not in by_key
-                ]
-            )
-            resolved = existing.filtered(
-                lambda alert, low=low: (
-                    (alert.product_id.id, alert.warehouse_id.id) not in low
+            existing = {
+                (alert.product_id.id, alert.warehouse_id.id): alert.id
+                for alert in Alert.search_fetch(
+                    [("rule_id", "=", rule.id), ("state", "!=", "resolved")],
+                    ["product_id", "warehouse_id"],
+                    order="id",
                 )
-            )
-            resolved.write(
-                {"state": "resolved", "resolved_on": now, "last_evaluated": now}
-            )
+            }
+            to_update, to_create = {}, {}
+            for key, values in low.items():
+                if key in existing:
+                    to_update[existing[key]] = values
+                else:
+                    to_create[key] = values
+            Alert._update_figures(to_update, now)
+            created = Alert._create_from_figures(rule, to_create, now)
+            Alert.browse(
+                [alert_id for key, alert_id in existing.items() if key not in low]
+            )._resolve(now)
+            rule.invalidate_recordset(["alert_ids", "open_alert_count"])
             if created and rule.user_id:
                 rule._notify_new_alerts(created)
 
@@ -261,13 +259,10 @@ class StockLowStockRule(models.Model):
         )
         self.write({"last_evaluated": now})
 
-    def _is_low(self, figures):
-        available = figures["qty_free"] + (
-            figures["qty_incoming"] if self.include_incoming else 0.0
-        )
-        if self.trigger == "min_qty":
-            return available < self.min_qty
-        return figures["daily_sales"] > 0 and figures["days_of_cover"] < self.min_days
+    def _get_thresholds(self):
+        """The rule's arithmetic (figures, trigger, severity), its settings
+        read once."""
+        return LowStockThresholds(self)
 
     def _get_warehouses(self):
         return self.warehouse_ids or self.env["stock.warehouse"].search(
@@ -318,26 +313,13 @@ class StockLowStockRule(models.Model):
             warehouses,
             now - timedelta(days=self.window_days),
         )
-        figures = {}
-        for product_id, warehouse_id, on_hand, free, incoming, sold in rows:
-            daily = sold / self.window_days
-            available = free + (incoming if self.include_incoming else 0.0)
-            figures[product_id, warehouse_id] = {
-                "qty_on_hand": on_hand,
-                "qty_free": free,
-                "qty_incoming": incoming,
-                "daily_sales": daily,
-                "days_of_cover": available / daily if daily else 0.0,
-                "qty_suggested": max(
-                    0.0,
-                    max(
-                        self.target_days * daily,
-                        self.min_qty if self.trigger == "min_qty" else 0.0,
-                    )
-                    - available,
-                ),
-            }
-        return figures
+        thresholds = self._get_thresholds()
+        return {
+            (product_id, warehouse_id): thresholds.figures(
+                on_hand, free, incoming, sold
+            )
+            for product_id, warehouse_id, on_hand, free, incoming, sold in rows
+        }
 
     @api.model
     def _get_free_quantities(self, products, warehouses):
