@@ -288,7 +288,18 @@ class StockLowStockRule(models.Model):
                 )
             )
         elif self.scope == "product":
-            conditions.append(SQL("pp.id IN %s", tuple(self.product_ids.ids)))
+            # From the relation table: reading the field would read every
+            # product's active flag by batches.
+            products = self._fields["product_ids"]
+            conditions.append(
+                SQL(
+                    "pp.id IN (SELECT %s FROM %s WHERE %s = %s)",
+                    SQL.identifier(products.column2),
+                    SQL.identifier(products.relation),
+                    SQL.identifier(products.column1),
+                    self.id,
+                )
+            )
         return SQL(
             """SELECT pp.id FROM product_product pp
                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -342,7 +353,9 @@ class StockLowStockRule(models.Model):
         """Rows ``(product_id, warehouse_id, on_hand, free, incoming, sold)``
         for the products selected by ``products_sql`` in ``warehouses``, sales
         counted from ``window_start``. One query, whatever the number of
-        products."""
+        products: quants and moves are joined to the products (a hash join on a
+        large catalogue, an index lookup on a few products) and aggregated
+        once per product and warehouse."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -352,49 +365,49 @@ class StockLowStockRule(models.Model):
                     SELECT id, warehouse_id FROM stock_location
                      WHERE usage = 'internal' AND warehouse_id IN %(warehouses)s
                 ),
-                stock AS (
-                    SELECT q.product_id, l.warehouse_id,
-                           SUM(q.quantity) AS on_hand,
-                           SUM(q.quantity - q.reserved_quantity) AS free
-                      FROM stock_quant q
-                      JOIN internal l ON l.id = q.location_id
-                     WHERE q.product_id IN (SELECT id FROM products)
-                     GROUP BY q.product_id, l.warehouse_id
-                ),
-                incoming AS (
-                    SELECT m.product_id, l.warehouse_id, SUM(m.product_qty) AS qty
-                      FROM stock_move m
-                      JOIN internal l ON l.id = m.location_dest_id
-                     WHERE m.state IN ('waiting', 'confirmed',
-                                       'partially_available', 'assigned')
-                       AND m.location_id NOT IN (SELECT id FROM internal)
-                       AND m.product_id IN (SELECT id FROM products)
-                     GROUP BY m.product_id, l.warehouse_id
-                ),
-                sales AS (
-                    SELECT m.product_id, l.warehouse_id,
-                           SUM(CASE WHEN dest.usage = 'customer'
-                                    THEN m.product_qty ELSE -m.product_qty END) AS qty
-                      FROM stock_move m
-                      JOIN stock_location src ON src.id = m.location_id
-                      JOIN stock_location dest ON dest.id = m.location_dest_id
-                      JOIN internal l ON l.id = CASE WHEN dest.usage = 'customer'
-                                                     THEN m.location_id
-                                                     ELSE m.location_dest_id END
-                     WHERE m.state = 'done'
-                       AND m.date >= %(window_start)s
-                       AND (dest.usage = 'customer' OR src.usage = 'customer')
-                       AND m.product_id IN (SELECT id FROM products)
-                     GROUP BY m.product_id, l.warehouse_id
+                figures AS (
+                    SELECT product_id, warehouse_id, SUM(on_hand) AS on_hand,
+                           SUM(free) AS free, SUM(incoming) AS incoming,
+                           SUM(sold) AS sold
+                      FROM (
+                        SELECT q.product_id, l.warehouse_id, q.quantity AS on_hand,
+                               q.quantity - q.reserved_quantity AS free,
+                               0 AS incoming, 0 AS sold
+                          FROM stock_quant q
+                          JOIN internal l ON l.id = q.location_id
+                          JOIN products p ON p.id = q.product_id
+                         UNION ALL
+                        SELECT m.product_id, l.warehouse_id, 0, 0, m.product_qty, 0
+                          FROM stock_move m
+                          JOIN internal l ON l.id = m.location_dest_id
+                          JOIN products p ON p.id = m.product_id
+                         WHERE m.state IN ('waiting', 'confirmed',
+                                           'partially_available', 'assigned')
+                           AND m.location_id NOT IN (SELECT id FROM internal)
+                         UNION ALL
+                        SELECT m.product_id, l.warehouse_id, 0, 0, 0,
+                               CASE WHEN dest.usage = 'customer'
+                                    THEN m.product_qty ELSE -m.product_qty END
+                          FROM stock_move m
+                          JOIN stock_location src ON src.id = m.location_id
+                          JOIN stock_location dest ON dest.id = m.location_dest_id
+                          JOIN internal l ON l.id = CASE WHEN dest.usage = 'customer'
+                                                         THEN m.location_id
+                                                         ELSE m.location_dest_id END
+                          JOIN products p ON p.id = m.product_id
+                         WHERE m.state = 'done'
+                           AND m.date >= %(window_start)s
+                           AND (dest.usage = 'customer' OR src.usage = 'customer')
+                      ) AS quantities
+                     GROUP BY product_id, warehouse_id
                 )
                 SELECT p.id, w.id,
-                       COALESCE(s.on_hand, 0), COALESCE(s.free, 0),
-                       COALESCE(i.qty, 0), GREATEST(COALESCE(sa.qty, 0), 0)
+                       COALESCE(f.on_hand, 0)::float8, COALESCE(f.free, 0)::float8,
+                       COALESCE(f.incoming, 0)::float8,
+                       GREATEST(COALESCE(f.sold, 0), 0)::float8
                   FROM products p
                  CROSS JOIN stock_warehouse w
-                  LEFT JOIN stock s ON s.product_id = p.id AND s.warehouse_id = w.id
-                  LEFT JOIN incoming i ON i.product_id = p.id AND i.warehouse_id = w.id
-                  LEFT JOIN sales sa ON sa.product_id = p.id AND sa.warehouse_id = w.id
+                  LEFT JOIN figures f ON f.product_id = p.id AND f.warehouse_id = w.id
                  WHERE w.id IN %(warehouses)s
                 """,
                 products=products_sql,
