@@ -104,6 +104,44 @@ class TestCustomerStatement(AccountingCommon):
         self.assertEqual(statement["ageing"]["31_60"], 100)
         self.assertEqual(self.statement(False, self.today)["closing"], 0)
 
+    def test_queries_do_not_grow_with_lines(self):
+        def customer_with_orders(count):
+            customer = self.env["res.partner"].create(
+                {"name": f"{count} orders", "street": "1 Main St", "city": "Suzhou"}
+            )
+            orders = self.create_orders(count, partner_id=customer.id)
+            orders.action_confirm()
+            invoices = self.invoice(orders, post=False)
+            invoices.invoice_date = self.today
+            invoices.action_post()
+            for invoice in invoices[::2]:
+                self.pay_on(invoice, invoice.amount_total, days_ago=0)
+            return customer
+
+        one, six = customer_with_orders(1), customer_with_orders(6)
+        data = {
+            "date_to": fields.Date.to_string(self.today),
+            "company_id": self.company.id,
+        }
+
+        def render(customer):
+            self.env["ir.actions.report"]._render_qweb_html(
+                "sale_order_lifecycle.action_report_customer_statement",
+                customer.ids,
+                data=data,
+            )
+
+        render(one)  # compiles the templates
+        queries = self.count_queries(lambda: render(one))
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries):
+            render(six)
+        lines = self.statement(False, self.today, six)["lines"]
+        invoices = [line for line in lines if line["kind"] == "Invoice"]
+        self.assertEqual(len(invoices), 6)
+        self.assertEqual(len({line["orders"] for line in invoices}), 6)
+        self.assertIn("Payment", [line["kind"] for line in lines])
+
     def test_wizard_prints_previews_and_sends(self):
         self.prepare()
         other = self.env["res.partner"].create(
