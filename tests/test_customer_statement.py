@@ -3,7 +3,9 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import format_amount, format_date
 
+from ..reports.report_customer_statement import StatementFormatter
 from .common import AccountingCommon
 
 REPORT = "report.sale_order_lifecycle.report_customer_statement"
@@ -141,6 +143,32 @@ class TestCustomerStatement(AccountingCommon):
         self.assertEqual(len(invoices), 6)
         self.assertEqual(len({line["orders"] for line in invoices}), 6)
         self.assertIn("Payment", [line["kind"] for line in lines])
+
+    def test_formatter_writes_what_odoo_writes(self):
+        self.env["res.lang"].create(
+            {
+                "name": "Dotted",
+                "code": "xx_XX",
+                "url_code": "xx",
+                "grouping": "[3,0]",
+                "thousands_sep": ".",
+                "decimal_point": ",",
+                "date_format": "%d.%m.%Y",
+                "active": True,
+            }
+        )
+        euro = self.env.ref("base.EUR")
+        euro.position = "after"
+        for lang, currency in (("en_US", self.company.currency_id), ("xx_XX", euro)):
+            formatter = StatementFormatter(self.env, currency, lang)
+            for amount in (0.0, 0.005, 7.5, 1234567.891, -1234.5):
+                self.assertEqual(
+                    formatter.amount(amount),
+                    format_amount(self.env, amount, currency, lang),
+                )
+            self.assertEqual(
+                formatter.date(self.today), format_date(self.env, self.today, lang)
+            )
 
     def test_wizard_prints_previews_and_sends(self):
         self.prepare()
