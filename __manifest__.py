@@ -60,6 +60,9 @@
         "demo/sale_review_demo.xml",
     ],
     "assets": {
+        "web.report_assets_pdf": [
+            "sale_order_lifecycle/static/src/scss/report_customer_statement.scss",
+        ],
         "web.assets_tests": [
             "sale_order_lifecycle/static/tests/tours/*.js",
         ],

@@ -7,6 +7,7 @@ import time
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
+from odoo.service import server
 
 _configured = []
 
@@ -18,6 +19,20 @@ def environment(conf, db):
         _configured.append(conf)
     with Registry(db).cursor() as cr:
         yield api.Environment(cr, SUPERUSER_ID, {})
+
+
+def serve_http(env):
+    """Serve the database over HTTP from this process, as a running Odoo does,
+    so that wkhtmltopdf loads the reports' stylesheets and fonts as it does
+    for users: reports point to it through ``report.url``, set in ``env``'s
+    transaction."""
+    server.load_server_wide_modules()
+    odoo.tools.config["http_interface"] = "127.0.0.1"
+    httpd = server.ThreadedServer(odoo.http.root)
+    httpd.http_spawn()
+    env["ir.config_parameter"].set_param(
+        "report.url", f"http://127.0.0.1:{httpd.httpd.server_port}"
+    )
 
 
 @contextlib.contextmanager

@@ -3,7 +3,9 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import format_amount, format_date
 
+from ..reports.report_customer_statement import StatementFormatter
 from .common import AccountingCommon
 
 REPORT = "report.sale_order_lifecycle.report_customer_statement"
@@ -103,6 +105,70 @@ class TestCustomerStatement(AccountingCommon):
         )
         self.assertEqual(statement["ageing"]["31_60"], 100)
         self.assertEqual(self.statement(False, self.today)["closing"], 0)
+
+    def test_queries_do_not_grow_with_lines(self):
+        def customer_with_orders(count):
+            customer = self.env["res.partner"].create(
+                {"name": f"{count} orders", "street": "1 Main St", "city": "Suzhou"}
+            )
+            orders = self.create_orders(count, partner_id=customer.id)
+            orders.action_confirm()
+            invoices = self.invoice(orders, post=False)
+            invoices.invoice_date = self.today
+            invoices.action_post()
+            for invoice in invoices[::2]:
+                self.pay_on(invoice, invoice.amount_total, days_ago=0)
+            return customer
+
+        one, six = customer_with_orders(1), customer_with_orders(6)
+        data = {
+            "date_to": fields.Date.to_string(self.today),
+            "company_id": self.company.id,
+        }
+
+        def render(customer):
+            self.env["ir.actions.report"]._render_qweb_html(
+                "sale_order_lifecycle.action_report_customer_statement",
+                customer.ids,
+                data=data,
+            )
+
+        render(one)  # compiles the templates
+        queries = self.count_queries(lambda: render(one))
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries):
+            render(six)
+        lines = self.statement(False, self.today, six)["lines"]
+        invoices = [line for line in lines if line["kind"] == "Invoice"]
+        self.assertEqual(len(invoices), 6)
+        self.assertEqual(len({line["orders"] for line in invoices}), 6)
+        self.assertIn("Payment", [line["kind"] for line in lines])
+
+    def test_formatter_writes_what_odoo_writes(self):
+        self.env["res.lang"].create(
+            {
+                "name": "Dotted",
+                "code": "xx_XX",
+                "url_code": "xx",
+                "grouping": "[3,0]",
+                "thousands_sep": ".",
+                "decimal_point": ",",
+                "date_format": "%d.%m.%Y",
+                "active": True,
+            }
+        )
+        euro = self.env.ref("base.EUR")
+        euro.position = "after"
+        for lang, currency in (("en_US", self.company.currency_id), ("xx_XX", euro)):
+            formatter = StatementFormatter(self.env, currency, lang)
+            for amount in (0.0, 0.005, 7.5, 1234567.891, -1234.5):
+                self.assertEqual(
+                    formatter.amount(amount),
+                    format_amount(self.env, amount, currency, lang),
+                )
+            self.assertEqual(
+                formatter.date(self.today), format_date(self.env, self.today, lang)
+            )
 
     def test_wizard_prints_previews_and_sends(self):
         self.prepare()

@@ -1,14 +1,10 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 
-FIGURES = (
-    "qty_on_hand",
-    "qty_free",
-    "qty_incoming",
-    "daily_sales",
-    "days_of_cover",
-    "qty_suggested",
-)
+from .low_stock_thresholds import FIGURES
+
+# What the engine writes on each alert besides the dates.
+ENGINE_FIELDS = (*FIGURES, "severity")
 
 
 class StockLowStockAlert(models.Model):
@@ -132,21 +128,14 @@ class StockLowStockAlert(models.Model):
         "rule_id.include_incoming",
     )
     def _compute_severity(self):
+        thresholds = {}
         for alert in self:
             rule = alert.rule_id
-            if alert.qty_free <= 0:
-                alert.severity = "critical"
-            elif rule.trigger == "min_qty":
-                available = alert.qty_free + (
-                    alert.qty_incoming if rule.include_incoming else 0
-                )
-                alert.severity = (
-                    "critical" if available < rule.min_qty / 2 else "warning"
-                )
-            else:
-                alert.severity = (
-                    "critical" if alert.days_of_cover < rule.min_days / 2 else "warning"
-                )
+            if rule not in thresholds:
+                thresholds[rule] = rule._get_thresholds()
+            alert.severity = thresholds[rule].severity(
+                {name: alert[name] for name in FIGURES}
+            )
 
     @api.depends(*FIGURES)
     def _compute_explanation(self):
@@ -285,38 +274,122 @@ class StockLowStockAlert(models.Model):
             float_round(maximum, precision_rounding=rounding),
         )
 
+    # The engine writes alerts in SQL, each step in one statement whatever the
+    # number of alerts (the ORM would insert and update them by hundreds and
+    # round every figure through the decimal precision cache), with the values
+    # the ORM would store: figures rounded to their digits and the severity.
+
     @api.model
-    def _update_figures(self, figures_by_alert, now):
-        """Write new figures on many alerts in one statement."""
-        if not figures_by_alert:
-            return
-        rows = SQL(", ").join(
+    def _prepare_engine_values(self, figures_by_key, thresholds):
+        """Return ``{key: values}``: the figures rounded to their fields' digits
+        and the severity they give."""
+        digits = {name: self._fields[name].get_digits(self.env)[1] for name in FIGURES}
+        prepared = {}
+        for key, figures in figures_by_key.items():
+            values = {
+                name: float_round(figures[name], precision_digits=digits[name])
+                for name in FIGURES
+            }
+            values["severity"] = thresholds.severity(values)
+            prepared[key] = values
+        return prepared
+
+    @api.model
+    def _engine_arrays(self, values_list):
+        """One array per field of ``ENGINE_FIELDS``, for ``unnest()``."""
+        return SQL(", ").join(
             SQL(
-                "(%s, %s, %s, %s, %s, %s, %s)",
-                alert.id,
-                *(figures[name] for name in FIGURES),
+                "%s::varchar[]" if name == "severity" else "%s::numeric[]",
+                [values[name] for values in values_list],
             )
-            for alert, figures in figures_by_alert.items()
+            for name in ENGINE_FIELDS
         )
+
+    @api.model
+    def _create_from_figures(self, rule, values_by_key, now):
+        """Insert the open alerts of ``rule`` for ``{(product_id,
+        warehouse_id): values}`` in one statement and return them."""
+        if not values_by_key:
+            return self.browse()
+        columns = SQL(", ").join(SQL.identifier(name) for name in ENGINE_FIELDS)
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE stock_low_stock_alert a
-                   SET qty_on_hand = v.on_hand, qty_free = v.free,
-                       qty_incoming = v.incoming, daily_sales = v.daily,
-                       days_of_cover = v.cover, qty_suggested = v.suggested,
-                       last_evaluated = %(now)s, write_date = %(now)s,
-                       write_uid = %(uid)s
-                  FROM (VALUES %(rows)s)
-                       AS v(id, on_hand, free, incoming, daily, cover, suggested)
-                 WHERE a.id = v.id
+                INSERT INTO stock_low_stock_alert (
+                       rule_id, company_id, product_id, categ_id, warehouse_id,
+                       state, first_seen, last_evaluated, create_uid, create_date,
+                       write_uid, write_date, %(columns)s)
+                SELECT %(rule)s, %(company)s, v.product_id, pt.categ_id,
+                       v.warehouse_id, 'open', %(now)s, %(now)s, %(uid)s, %(now)s,
+                       %(uid)s, %(now)s, %(v_columns)s
+                  FROM unnest(%(products)s::int[], %(warehouses)s::int[], %(arrays)s)
+                       AS v(product_id, warehouse_id, %(columns)s)
+                  JOIN product_product pp ON pp.id = v.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             RETURNING id
                 """,
-                rows=rows,
+                columns=columns,
+                v_columns=SQL(", ").join(
+                    SQL.identifier("v", name) for name in ENGINE_FIELDS
+                ),
+                rule=rule.id,
+                company=rule.company_id.id,
+                products=[product_id for product_id, _warehouse in values_by_key],
+                warehouses=[warehouse_id for _product, warehouse_id in values_by_key],
+                arrays=self._engine_arrays(list(values_by_key.values())),
                 now=now,
                 uid=self.env.uid,
             )
         )
-        alerts = self.browse(alert.id for alert in figures_by_alert)
-        alerts.invalidate_recordset([*FIGURES, "last_evaluated"])
-        # The severity depends on the figures written behind the ORM's back.
-        self.env.add_to_compute(self._fields["severity"], alerts)
+        return self.browse(sorted(alert_id for (alert_id,) in self.env.cr.fetchall()))
+
+    @api.model
+    def _update_figures(self, values_by_id, now):
+        """Write new figures and severities on many alerts in one statement."""
+        if not values_by_id:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_low_stock_alert a
+                   SET %(assignments)s, last_evaluated = %(now)s,
+                       write_date = %(now)s, write_uid = %(uid)s
+                  FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(columns)s)
+                 WHERE a.id = v.id
+                """,
+                assignments=SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(name), SQL.identifier("v", name))
+                    for name in ENGINE_FIELDS
+                ),
+                columns=SQL(", ").join(SQL.identifier(name) for name in ENGINE_FIELDS),
+                ids=list(values_by_id),
+                arrays=self._engine_arrays(list(values_by_id.values())),
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        self.browse(list(values_by_id)).invalidate_recordset(
+            [*ENGINE_FIELDS, "last_evaluated", "write_date", "write_uid"]
+        )
+
+    def _resolve(self, now):
+        """Resolve the alerts in one statement."""
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_low_stock_alert
+                   SET state = 'resolved', resolved_on = %(now)s,
+                       last_evaluated = %(now)s, write_date = %(now)s,
+                       write_uid = %(uid)s
+                 WHERE id = ANY(%(ids)s)
+                """,
+                ids=list(self.ids),
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        self.invalidate_recordset(
+            ["state", "resolved_on", "last_evaluated", "write_date", "write_uid"]
+        )

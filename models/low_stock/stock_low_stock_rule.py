@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .low_stock_thresholds import LowStockThresholds
+
 BOUNDED_NUMBER_FIELDS = frozenset({"min_qty", "min_days", "window_days", "target_days"})
 
 
@@ -197,49 +199,45 @@ class StockLowStockRule(models.Model):
 
     def _evaluate(self):
         """Compute the figures of every product and warehouse in scope, then
-        create, update or resolve the alerts: a constant number of queries per
-        rule, whatever the number of products."""
+        create, update and resolve the alerts, each in one statement: a
+        constant number of queries per rule, whatever the number of products
+        and alerts."""
         Alert = self.env["stock.low.stock.alert"]
+        # The alerts are written in SQL: check the rights the ORM would.
+        Alert.check_access("create")
+        Alert.check_access("write")
         now = fields.Datetime.now()
         self._lock_for_evaluation(now)
         for rule in self:
-            rows = rule._compute_figures(now)
-            low = {
-                key: figures for key, figures in rows.items() if rule._is_low(figures)
-            }
-            existing = Alert.search(
-                [("rule_id", "=", rule.id), ("state", "!=", "resolved")]
+            thresholds = rule._get_thresholds()
+            low = Alert._prepare_engine_values(
+                {
+                    key: figures
+                    for key, figures in rule._compute_figures(now).items()
+                    if thresholds.is_low(figures)
+                },
+                thresholds,
             )
-            by_key = {
-                (alert.product_id.id, alert.warehouse_id.id): alert
-                for alert in existing
-            }
-            Alert._update_figures(
-                {by_key[key]: figures for key, figures in low.items() if key in by_key},
-                now,
-            )
-            created = Alert.create(
-                [
-                    {
-                        "rule_id": rule.id,
-                        "product_id": product_id,
-                        "warehouse_id": warehouse_id,
-                        "first_seen": now,
-                        "last_evaluated": now,
-                        **figures,
-                    }
-                    for (product_id, warehouse_id), figures in low.items()
-                    if (product_id, warehouse_id) not in by_key
-                ]
-            )
-            resolved = existing.filtered(
-                lambda alert, low=low: (
-                    (alert.product_id.id, alert.warehouse_id.id) not in low
+            existing = {
+                (alert.product_id.id, alert.warehouse_id.id): alert.id
+                for alert in Alert.search_fetch(
+                    [("rule_id", "=", rule.id), ("state", "!=", "resolved")],
+                    ["product_id", "warehouse_id"],
+                    order="id",
                 )
-            )
-            resolved.write(
-                {"state": "resolved", "resolved_on": now, "last_evaluated": now}
-            )
+            }
+            to_update, to_create = {}, {}
+            for key, values in low.items():
+                if key in existing:
+                    to_update[existing[key]] = values
+                else:
+                    to_create[key] = values
+            Alert._update_figures(to_update, now)
+            created = Alert._create_from_figures(rule, to_create, now)
+            Alert.browse(
+                [alert_id for key, alert_id in existing.items() if key not in low]
+            )._resolve(now)
+            rule.invalidate_recordset(["alert_ids", "open_alert_count"])
             if created and rule.user_id:
                 rule._notify_new_alerts(created)
 
@@ -261,13 +259,10 @@ class StockLowStockRule(models.Model):
         )
         self.write({"last_evaluated": now})
 
-    def _is_low(self, figures):
-        available = figures["qty_free"] + (
-            figures["qty_incoming"] if self.include_incoming else 0.0
-        )
-        if self.trigger == "min_qty":
-            return available < self.min_qty
-        return figures["daily_sales"] > 0 and figures["days_of_cover"] < self.min_days
+    def _get_thresholds(self):
+        """The rule's arithmetic (figures, trigger, severity), its settings
+        read once."""
+        return LowStockThresholds(self)
 
     def _get_warehouses(self):
         return self.warehouse_ids or self.env["stock.warehouse"].search(
@@ -293,7 +288,18 @@ class StockLowStockRule(models.Model):
                 )
             )
         elif self.scope == "product":
-            conditions.append(SQL("pp.id IN %s", tuple(self.product_ids.ids)))
+            # From the relation table: reading the field would read every
+            # product's active flag by batches.
+            products = self._fields["product_ids"]
+            conditions.append(
+                SQL(
+                    "pp.id IN (SELECT %s FROM %s WHERE %s = %s)",
+                    SQL.identifier(products.column2),
+                    SQL.identifier(products.relation),
+                    SQL.identifier(products.column1),
+                    self.id,
+                )
+            )
         return SQL(
             """SELECT pp.id FROM product_product pp
                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -318,26 +324,13 @@ class StockLowStockRule(models.Model):
             warehouses,
             now - timedelta(days=self.window_days),
         )
-        figures = {}
-        for product_id, warehouse_id, on_hand, free, incoming, sold in rows:
-            daily = sold / self.window_days
-            available = free + (incoming if self.include_incoming else 0.0)
-            figures[product_id, warehouse_id] = {
-                "qty_on_hand": on_hand,
-                "qty_free": free,
-                "qty_incoming": incoming,
-                "daily_sales": daily,
-                "days_of_cover": available / daily if daily else 0.0,
-                "qty_suggested": max(
-                    0.0,
-                    max(
-                        self.target_days * daily,
-                        self.min_qty if self.trigger == "min_qty" else 0.0,
-                    )
-                    - available,
-                ),
-            }
-        return figures
+        thresholds = self._get_thresholds()
+        return {
+            (product_id, warehouse_id): thresholds.figures(
+                on_hand, free, incoming, sold
+            )
+            for product_id, warehouse_id, on_hand, free, incoming, sold in rows
+        }
 
     @api.model
     def _get_free_quantities(self, products, warehouses):
@@ -360,7 +353,9 @@ class StockLowStockRule(models.Model):
         """Rows ``(product_id, warehouse_id, on_hand, free, incoming, sold)``
         for the products selected by ``products_sql`` in ``warehouses``, sales
         counted from ``window_start``. One query, whatever the number of
-        products."""
+        products: quants and moves are joined to the products (a hash join on a
+        large catalogue, an index lookup on a few products) and aggregated
+        once per product and warehouse."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -370,49 +365,49 @@ class StockLowStockRule(models.Model):
                     SELECT id, warehouse_id FROM stock_location
                      WHERE usage = 'internal' AND warehouse_id IN %(warehouses)s
                 ),
-                stock AS (
-                    SELECT q.product_id, l.warehouse_id,
-                           SUM(q.quantity) AS on_hand,
-                           SUM(q.quantity - q.reserved_quantity) AS free
-                      FROM stock_quant q
-                      JOIN internal l ON l.id = q.location_id
-                     WHERE q.product_id IN (SELECT id FROM products)
-                     GROUP BY q.product_id, l.warehouse_id
-                ),
-                incoming AS (
-                    SELECT m.product_id, l.warehouse_id, SUM(m.product_qty) AS qty
-                      FROM stock_move m
-                      JOIN internal l ON l.id = m.location_dest_id
-                     WHERE m.state IN ('waiting', 'confirmed',
-                                       'partially_available', 'assigned')
-                       AND m.location_id NOT IN (SELECT id FROM internal)
-                       AND m.product_id IN (SELECT id FROM products)
-                     GROUP BY m.product_id, l.warehouse_id
-                ),
-                sales AS (
-                    SELECT m.product_id, l.warehouse_id,
-                           SUM(CASE WHEN dest.usage = 'customer'
-                                    THEN m.product_qty ELSE -m.product_qty END) AS qty
-                      FROM stock_move m
-                      JOIN stock_location src ON src.id = m.location_id
-                      JOIN stock_location dest ON dest.id = m.location_dest_id
-                      JOIN internal l ON l.id = CASE WHEN dest.usage = 'customer'
-                                                     THEN m.location_id
-                                                     ELSE m.location_dest_id END
-                     WHERE m.state = 'done'
-                       AND m.date >= %(window_start)s
-                       AND (dest.usage = 'customer' OR src.usage = 'customer')
-                       AND m.product_id IN (SELECT id FROM products)
-                     GROUP BY m.product_id, l.warehouse_id
+                figures AS (
+                    SELECT product_id, warehouse_id, SUM(on_hand) AS on_hand,
+                           SUM(free) AS free, SUM(incoming) AS incoming,
+                           SUM(sold) AS sold
+                      FROM (
+                        SELECT q.product_id, l.warehouse_id, q.quantity AS on_hand,
+                               q.quantity - q.reserved_quantity AS free,
+                               0 AS incoming, 0 AS sold
+                          FROM stock_quant q
+                          JOIN internal l ON l.id = q.location_id
+                          JOIN products p ON p.id = q.product_id
+                         UNION ALL
+                        SELECT m.product_id, l.warehouse_id, 0, 0, m.product_qty, 0
+                          FROM stock_move m
+                          JOIN internal l ON l.id = m.location_dest_id
+                          JOIN products p ON p.id = m.product_id
+                         WHERE m.state IN ('waiting', 'confirmed',
+                                           'partially_available', 'assigned')
+                           AND m.location_id NOT IN (SELECT id FROM internal)
+                         UNION ALL
+                        SELECT m.product_id, l.warehouse_id, 0, 0, 0,
+                               CASE WHEN dest.usage = 'customer'
+                                    THEN m.product_qty ELSE -m.product_qty END
+                          FROM stock_move m
+                          JOIN stock_location src ON src.id = m.location_id
+                          JOIN stock_location dest ON dest.id = m.location_dest_id
+                          JOIN internal l ON l.id = CASE WHEN dest.usage = 'customer'
+                                                         THEN m.location_id
+                                                         ELSE m.location_dest_id END
+                          JOIN products p ON p.id = m.product_id
+                         WHERE m.state = 'done'
+                           AND m.date >= %(window_start)s
+                           AND (dest.usage = 'customer' OR src.usage = 'customer')
+                      ) AS quantities
+                     GROUP BY product_id, warehouse_id
                 )
                 SELECT p.id, w.id,
-                       COALESCE(s.on_hand, 0), COALESCE(s.free, 0),
-                       COALESCE(i.qty, 0), GREATEST(COALESCE(sa.qty, 0), 0)
+                       COALESCE(f.on_hand, 0)::float8, COALESCE(f.free, 0)::float8,
+                       COALESCE(f.incoming, 0)::float8,
+                       GREATEST(COALESCE(f.sold, 0), 0)::float8
                   FROM products p
                  CROSS JOIN stock_warehouse w
-                  LEFT JOIN stock s ON s.product_id = p.id AND s.warehouse_id = w.id
-                  LEFT JOIN incoming i ON i.product_id = p.id AND i.warehouse_id = w.id
-                  LEFT JOIN sales sa ON sa.product_id = p.id AND sa.warehouse_id = w.id
+                  LEFT JOIN figures f ON f.product_id = p.id AND f.warehouse_id = w.id
                  WHERE w.id IN %(warehouses)s
                 """,
                 products=products_sql,
