@@ -136,6 +136,13 @@ def format_blockers(blockers):
     )
 
 
+def format_refusals(refusals):
+    """The ``{order: [reason, ...]}`` contract on one line, for a notice."""
+    return "; ".join(
+        f"{order.name} ({', '.join(reasons)})" for order, reasons in refusals.items()
+    )
+
+
 def html_links(env, records):
     """The records as a list of links, for chatter notes and notices."""
     return Markup(format_list(env, [record._get_html_link() for record in records]))

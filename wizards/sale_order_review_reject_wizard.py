@@ -9,6 +9,11 @@ class SaleOrderReviewRejectWizard(models.TransientModel):
     reason = fields.Text(
         help="The salesperson gets it as an activity; it stays in the review history.",
     )
+    skipped_note = fields.Text(
+        string="Not Decided",
+        readonly=True,
+        help="The selected orders this rejection leaves, and why.",
+    )
 
     def _get_missing_reason_message(self):
         return self.env._("Explain why the order is rejected: the reason is required.")

@@ -1,10 +1,17 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools import QUOTATION_STATES, close_activities, html_links, notify_user
+from ..tools import (
+    QUOTATION_STATES,
+    close_activities,
+    format_refusals,
+    html_links,
+    notification_action,
+    notify_user,
+)
 from .sale_review_rule import APPROVAL_MODES
 
 
@@ -137,17 +144,15 @@ class SaleOrderReview(models.Model):
         return Markup("<p>%s</p><ul>%s</ul>") % (title, items)
 
     @api.model
-    def _get_to_decide(self, orders):
-        """The pending reviews of ``orders`` that the current user may decide,
-        locked; refuse unless the user may decide on every order."""
+    def _split_to_decide(self, orders):
+        """``(reviews, own, others)``: the pending reviews of ``orders`` that the
+        current user may decide now; the orders left because the user is their
+        salesperson and may not approve them; the orders left because no
+        approval waits for the user."""
         user = self.env.user
         pending = orders.review_ids.filtered(lambda review: review.state == "pending")
-        pending._lock()
-        pending = pending.filtered(lambda review: review.state == "pending")
         mine = pending.filtered(lambda review: review._is_current_reviewer(user))
         refused = orders - mine.order_id
-        if not refused:
-            return mine
         own = refused.filtered(
             lambda order: (
                 order.user_id == user
@@ -158,6 +163,14 @@ class SaleOrderReview(models.Model):
                 )
             )
         )
+        return mine, own, refused - own
+
+    @api.model
+    def _get_to_decide(self, orders):
+        """The pending reviews of ``orders`` that the current user may decide,
+        locked; refuse unless the user may decide on every order."""
+        orders.review_ids.filtered(lambda review: review.state == "pending")._lock()
+        mine, own, others = self._split_to_decide(orders)
         if own:
             raise AccessError(
                 self.env._(
@@ -166,13 +179,71 @@ class SaleOrderReview(models.Model):
                     orders=", ".join(own.mapped("name")),
                 )
             )
-        raise AccessError(
-            self.env._(
-                "You cannot decide on %(orders)s: there is no approval waiting for "
-                "you.",
-                orders=", ".join(refused.mapped("name")),
+        if others:
+            raise AccessError(
+                self.env._(
+                    "You cannot decide on %(orders)s: there is no approval waiting for "
+                    "you.",
+                    orders=", ".join(others.mapped("name")),
+                )
             )
+        return mine
+
+    @api.model
+    def _get_selection_refusals(self, orders):
+        """``(decidable, {order: [why not]})`` for a selection of ``orders``:
+        those the current user may decide, and why not the others."""
+        mine, own, others = self._split_to_decide(orders)
+        own_reason = self.env._(
+            "you are its salesperson: another reviewer must approve"
         )
+        other_reason = self.env._("no approval waits for you")
+        refusals = {order: [own_reason] for order in own}
+        refusals.update({order: [other_reason] for order in others})
+        return mine.order_id, refusals
+
+    @api.model
+    def _action_approve_selection(self, orders):
+        """List action: approve the selected orders the user may decide, and
+        say which others were left and why (a sticky notice)."""
+        decidable, refusals = self._get_selection_refusals(orders)
+        if decidable:
+            decidable.action_review_approve()
+        message = self.env._(
+            "%(count)s of %(total)s orders approved.",
+            count=len(decidable),
+            total=len(orders),
+        )
+        if not refusals:
+            return notification_action(message)
+        return notification_action(
+            self.env._(
+                "%(message)s Not decided: %(orders)s",
+                message=message,
+                orders=format_refusals(refusals),
+            ),
+            kind="warning",
+            sticky=True,
+        )
+
+    @api.model
+    def _action_reject_selection(self, orders):
+        """List action: the reject dialog for the selected orders the user may
+        decide, saying which others it leaves and why."""
+        decidable, refusals = self._get_selection_refusals(orders)
+        if not decidable:
+            raise UserError(
+                self.env._(
+                    "You cannot decide on any of these orders: %(orders)s",
+                    orders=format_refusals(refusals),
+                )
+            )
+        action = decidable.action_review_reject()
+        if refusals:
+            action["context"]["default_skipped_note"] = self.env._(
+                "Not decided: %(orders)s", orders=format_refusals(refusals)
+            )
+        return action
 
     @api.model
     def _get_void_approvals(self, orders):
