@@ -158,6 +158,15 @@ class TestFulfilment(FulfilmentMixin, LifecycleCommon):
         other, other_picking = self.confirmed_delivery()
         picking.carrier_tracking_ref = "ZT778899"
         other_picking.carrier_tracking_ref = "SF000111"
+        # A receipt of the other order with a matching number is not a
+        # delivery: it does not make the other order match.
+        self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "sale_id": other.id,
+                "carrier_tracking_ref": "RET778899",
+            }
+        )
         orders = self.env["sale.order"].with_user(self.salesman)
         self.assertEqual(
             orders.search([("delivery_tracking_refs", "ilike", "778899")]), order

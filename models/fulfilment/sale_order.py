@@ -39,9 +39,16 @@ class SaleOrder(models.Model):
             )
 
     def _search_delivery_tracking_refs(self, operator, value):
+        # One delivery must be outgoing and have the number.
         return [
-            ("picking_ids.picking_type_code", "=", "outgoing"),
-            ("picking_ids.carrier_tracking_ref", operator, value),
+            (
+                "picking_ids",
+                "any",
+                [
+                    ("picking_type_code", "=", "outgoing"),
+                    ("carrier_tracking_ref", operator, value),
+                ],
+            )
         ]
 
     def _get_tracked_deliveries(self):
