@@ -1,9 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 {
     "name": "Sales Order Lifecycle",
-    "summary": "Review, cancellation, archive, reassignment, low-stock alerts "
-    "and payment follow-up for sales orders",
-    "version": "18.0.1.2.0",
+    "summary": "Review, cancellation, archive, reassignment, low-stock alerts, "
+    "courier tracking and payment follow-up for sales orders",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "author": "Lifecycle Addons",
     "license": "LGPL-3",
@@ -12,6 +12,7 @@
         "account",
         "sale_management",
         "sale_stock",
+        "stock_delivery",
         "board",
     ],
     "data": [
@@ -21,6 +22,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/sale_order_cancel_reason_data.xml",
+        "data/delivery_carrier_data.xml",
         "wizards/sale_order_reassign_wizard_views.xml",
         "wizards/sale_order_cancel_views.xml",
         "wizards/sale_mass_cancel_orders_views.xml",
@@ -33,6 +35,9 @@
         "views/sale_order_archive_views.xml",
         "views/sale_order_reassign_views.xml",
         "views/sale_order_low_stock_views.xml",
+        "views/sale_order_fulfilment_views.xml",
+        "views/sale_order_portal_templates.xml",
+        "views/delivery_carrier_views.xml",
         "views/sale_order_cancel_reason_views.xml",
         "views/sale_review_rule_views.xml",
         "views/sale_order_cancellation_views.xml",

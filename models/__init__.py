@@ -2,7 +2,8 @@
 # the cancellation hook) are defined first, so that each capability below
 # extends them with super(); the capabilities then follow in the order in which
 # they depend on one another: low_stock gives review its stock figures, review
-# extends the cancellation hook. analysis reads what all of them store.
+# extends the cancellation hook; fulfilment (couriers and tracking numbers)
+# only reads the deliveries. analysis reads what all of them store.
 from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
@@ -13,4 +14,5 @@ from . import reassign
 from . import cancel
 from . import review
 from . import accounting
+from . import fulfilment
 from . import analysis

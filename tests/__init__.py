@@ -25,3 +25,4 @@ from . import test_slow_movers
 from . import test_return_alerts
 from . import test_cjk_pdf
 from . import test_review_batch
+from . import test_fulfilment

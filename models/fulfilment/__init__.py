@@ -1,0 +1,3 @@
+from . import delivery_carrier
+from . import stock_picking
+from . import sale_order
