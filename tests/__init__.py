@@ -23,3 +23,4 @@ from . import test_lifecycle_report
 from . import test_lifecycle_dashboard
 from . import test_slow_movers
 from . import test_return_alerts
+from . import test_accountant_workspace
