@@ -187,6 +187,15 @@ class TestAccountantWorkspace(AccountingCommon):
                 action = self.order.with_user(user).action_view_invoice()
                 self.assertEqual(action["res_model"], "account.move")
 
+    def test_sales_users_keep_the_sales_form_from_invoices(self):
+        invoice = self.order.invoice_ids.filtered(
+            lambda move: move.move_type == "out_invoice"
+        )
+        action = invoice.with_user(self.accountant).action_view_source_sale_orders()
+        self.assertEqual(
+            action["views"], [(self.env.ref("sale.view_order_form").id, "form")]
+        )
+
     def test_statement_wizard_prints_previews_and_sends(self):
         for role, user in self.roles.items():
             with self.subTest(role=role):
@@ -242,9 +251,13 @@ class TestAccountantWorkspace(AccountingCommon):
                 invoice = order.invoice_ids.filtered(
                     lambda move: move.move_type == "out_invoice"
                 )
-                self.assertEqual(
-                    invoice.action_view_source_sale_orders()["res_id"], order.id
-                )
+                action = invoice.action_view_source_sale_orders()
+                self.assertEqual(action["res_id"], order.id)
+                # The accountant's form, not Odoo's Sales form.
+                result = order.get_views(action["views"])
+                arch = etree.fromstring(result["views"]["form"]["arch"])
+                self.env.invalidate_all()
+                order.web_read(view_spec(arch, result["models"], "sale.order"))
 
 
 @tagged("post_install", "-at_install")
