@@ -26,3 +26,4 @@ from . import test_return_alerts
 from . import test_cjk_pdf
 from . import test_review_batch
 from . import test_fulfilment
+from . import test_accountant_workspace

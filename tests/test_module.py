@@ -18,7 +18,7 @@ class TestModule(TransactionCase):
     def test_every_window_action_renders_for_its_users(self):
         """Each action renders for the administrator and for every role that
         may read its model (salesperson, sales administrator, stock user,
-        accountant)."""
+        billing user, accountant; the last two without any Sales right)."""
         actions = self.module_records("ir.actions.act_window")
         self.assertTrue(actions, "the module defines window actions")
         roles = [
@@ -27,7 +27,8 @@ class TestModule(TransactionCase):
                 ("salesman", "sales_team.group_sale_salesman"),
                 ("sale_manager", "sales_team.group_sale_manager"),
                 ("stock", "stock.group_stock_user"),
-                ("accountant", "account.group_account_invoice"),
+                ("billing", "account.group_account_invoice"),
+                ("accountant", "account.group_account_user"),
             )
         ]
         for action in actions:
