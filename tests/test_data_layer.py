@@ -561,3 +561,30 @@ class TestDataLayer(LifecycleHttpCommon):
             self.env.ref("sale_order_lifecycle.cancel_reason_declined_by_customer"),
         )
         self.assertEqual(order.cancel_note, "Too expensive <b>for us</b>")
+
+    def test_return_alert_is_written_by_its_check_only(self):
+        self.company.write(
+            {
+                "sale_return_rate_threshold": 10,
+                "sale_return_alert_user_id": self.sale_manager.id,
+            }
+        )
+        alert = self.env["sale.return.alert"].create(
+            {
+                "kind": "customer",
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "rate": 40,
+            }
+        )
+        self.authenticate(self.sale_manager.login, self.sale_manager.login)
+        for method, args in (
+            ("write", [[alert.id], {"state": "closed", "rate": 0}]),
+            ("create", [{"kind": "product", "company_id": self.company.id}]),
+            ("unlink", [[alert.id]]),
+        ):
+            with self.subTest(method=method):
+                _result, error = self.call_kw("sale.return.alert", method, *args)
+                self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+        self.env.invalidate_all()
+        self.assertRecordValues(alert, [{"state": "open", "rate": 40}])

@@ -111,6 +111,15 @@ class TestReturnAlerts(LifecycleCommon):
     def test_sales_administrators_only(self):
         self.deliver_to(self.new_customer("Returns A Lot"), 2, returned=1)
         self.Alert._cron_check_return_rates()
-        self.assertTrue(self.Alert.with_user(self.sale_manager).search([]))
+        alert = self.Alert.with_user(self.sale_manager).search(
+            [("kind", "=", "customer")]
+        )
+        self.assertTrue(alert)
         with self.assertRaises(AccessError):
             self.Alert.with_user(self.salesman).search([])
+        # Only the check writes alerts; the manager closes the activity.
+        with self.assertRaises(AccessError):
+            alert.write({"state": "closed"})
+        self.activities().with_user(self.sale_manager).action_feedback("Called them")
+        self.assertFalse(self.activities())
+        self.assertEqual(alert.state, "open")

@@ -14,6 +14,9 @@ class SaleReturnAlert(models.Model):
     _description = "Abnormal Return Rate"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "state, rate desc, id desc"
+    # Alerts are written by the daily check only: readers follow, discuss and
+    # close their activities without a write right.
+    _mail_post_access = "read"
 
     name = fields.Char(compute="_compute_name")
     kind = fields.Selection(
