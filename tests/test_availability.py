@@ -388,6 +388,45 @@ class TestOverselling(AvailabilityMixin, LifecycleCommon):
             self.assertIn("needs approval", str(error.exception))
         self.assertEqual(order.state, "draft")
 
+    def test_online_payment_does_not_confirm_a_refused_order(self):
+        self.set_policy("block")
+        order = self.quote([(self.gadget, 3)])
+        provider = self.env["payment.provider"].create(
+            {"name": "Verdict provider", "code": "none", "state": "test"}
+        )
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": self.customer.id,
+                "reference": "SOL-VERDICT-TX",
+                "sale_order_ids": [Command.set(order.ids)],
+            }
+        )
+        tx._set_done()
+        self.assertFalse(tx._check_amount_and_confirm_order())
+        self.assertEqual(order.state, "draft")
+        self.assertIn("SOL-VERDICT-TX", order.message_ids[0].body)
+        self.set_policy("off")
+        self.assertEqual(tx._check_amount_and_confirm_order(), order)
+
+    def test_customer_is_not_shown_stock_figures(self):
+        self.set_policy("block")
+        order = self.quote([(self.gadget, 3)])
+        portal = self.env["res.users"].create(
+            {
+                "name": "Verdict Portal",
+                "login": "sol_verdict_portal",
+                "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
+            }
+        )
+        with self.assertRaises(UserError) as error:
+            order.with_user(portal).sudo().action_confirm()
+        self.assertNotIn("Verdict Gadget", str(error.exception))
+        self.assertIn("salesperson", str(error.exception))
+
     def test_policy_is_read_now_not_from_the_stored_verdict(self):
         self.set_policy("block")
         order = self.quote([(self.widget, 5)])

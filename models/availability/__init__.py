@@ -1,4 +1,5 @@
 from . import availability_engine
+from . import payment_transaction
 from . import res_company
 from . import res_config_settings
 from . import sale_availability_refresh

@@ -2,8 +2,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.sql import create_column, table_columns
 
-from .availability_engine import AvailabilityEngine
+from .availability_engine import OPEN_STATES, AvailabilityEngine
 from .sale_order_line import AVAILABILITY_STATES
 
 
@@ -34,6 +36,26 @@ class SaleOrder(models.Model):
                 order.availability_state = states.pop()
             else:
                 order.availability_state = "partial"
+
+    # ------------------------------------------------------------------
+    # Schema
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        # As for the lines: only open orders are judged when the column appears.
+        if "availability_state" in table_columns(self.env.cr, self._table):
+            return super()._auto_init()
+        field = self._fields["availability_state"]
+        create_column(
+            self.env.cr, self._table, field.name, field.column_type[1], field.string
+        )
+        res = super()._auto_init()
+        self.env.cr.execute(
+            SQL("SELECT id FROM sale_order WHERE state IN %s", OPEN_STATES)
+        )
+        orders = self.browse(row[0] for row in self.env.cr.fetchall())
+        self.env.add_to_compute(field, orders)
+        return res
 
     # ------------------------------------------------------------------
     # Actions
@@ -85,22 +107,43 @@ class SaleOrder(models.Model):
             for line, free, incoming, short in rows
         )
 
-    def _check_availability_oversell(self):
-        """Step of ``action_confirm``: the company's overselling policy, on
-        figures read now. Block: refuse. Require approval: refuse unless the
-        order's review is approved. Warn: confirm, with a note listing the short
-        lines."""
-        policies = set(self.company_id.mapped("sale_oversell_policy")) - {"off"}
-        if not policies:
-            return
-        shortages = self.filtered(
+    def _availability_get_oversold(self):
+        """Apply each company's policy to figures read now (the stored verdicts
+        may wait for the next refresh): ``(refused, warned)``, each
+        ``{order: short rows}``. Refused: blocked, or needing an approval the
+        order does not have."""
+        orders = self.filtered(
             lambda order: order.company_id.sale_oversell_policy != "off"
-        )._availability_fresh_shortages()
-        if not shortages:
-            return
+        )
+        if not orders:
+            return {}, {}
+        refused, warned = {}, {}
+        for order, rows in orders._availability_fresh_shortages().items():
+            policy = order.company_id.sale_oversell_policy
+            if policy == "block" or (
+                policy == "approval" and order.review_state != "approved"
+            ):
+                refused[order] = rows
+            elif policy == "warn":
+                warned[order] = rows
+        return refused, warned
+
+    def _check_availability_oversell(self):
+        """Step of ``action_confirm``: the company's overselling policy. Block:
+        refuse. Require approval: refuse unless the order's review is approved.
+        Warn: confirm, with a note listing the short lines."""
+        refused, warned = self._availability_get_oversold()
+        if refused and not self.env.user._is_internal():
+            # A customer signing or paying on the portal: no stock figures.
+            raise UserError(
+                self.env._(
+                    "This order cannot be confirmed online yet; your salesperson "
+                    "will contact you."
+                )
+            )
         blocked = {
             order: rows
-            for order, rows in shortages.items()
+            for order, rows in refused.items()
             if order.company_id.sale_oversell_policy == "block"
         }
         if blocked:
@@ -113,13 +156,7 @@ class SaleOrder(models.Model):
                     details=self._availability_format_shortages(blocked),
                 )
             )
-        unapproved = {
-            order: rows
-            for order, rows in shortages.items()
-            if order.company_id.sale_oversell_policy == "approval"
-            and order.review_state != "approved"
-        }
-        if unapproved:
+        if refused:
             raise UserError(
                 self.env._(
                     "Nothing was confirmed: selling more than the stock can serve "
@@ -127,14 +164,9 @@ class SaleOrder(models.Model):
                     "activates the review rule on the stock verdict if none "
                     "applies), or switch the lines to Replenish on Order:\n"
                     "%(details)s",
-                    details=self._availability_format_shortages(unapproved),
+                    details=self._availability_format_shortages(refused),
                 )
             )
-        warned = {
-            order: rows
-            for order, rows in shortages.items()
-            if order.company_id.sale_oversell_policy == "warn"
-        }
         for order, rows in warned.items():
             order.message_post(
                 body=Markup("<p>%s</p><pre>%s</pre>")

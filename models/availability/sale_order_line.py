@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.sql import create_column, table_columns
 
-from .availability_engine import QUOTATION_STATES, AvailabilityEngine
+from .availability_engine import OPEN_STATES, QUOTATION_STATES, AvailabilityEngine
 
 AVAILABILITY_STATES = [
     ("available", "Available"),
@@ -91,6 +93,35 @@ class SaleOrderLine(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # Schema
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        # On a long history the ORM would judge every line ever sold when the
+        # columns appear; create them empty and judge the open lines only.
+        existing = table_columns(self.env.cr, self._table)
+        new = [name for name in AVAILABILITY_FIELDS if name not in existing]
+        for name in new:
+            field = self._fields[name]
+            create_column(
+                self.env.cr, self._table, name, field.column_type[1], field.string
+            )
+        res = super()._auto_init()
+        if new:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT sol.id FROM sale_order_line sol
+                         JOIN sale_order so ON so.id = sol.order_id
+                        WHERE so.state IN %s AND sol.display_type IS NULL""",
+                    OPEN_STATES,
+                )
+            )
+            lines = self.browse(row[0] for row in self.env.cr.fetchall())
+            for name in AVAILABILITY_FIELDS:
+                self.env.add_to_compute(self._fields[name], lines)
+        return res
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
@@ -142,14 +173,60 @@ class SaleOrderLine(models.Model):
         self.write({"route_id": mto.id})
 
     def _availability_recompute(self):
-        """Judge the lines again now, with their orders' verdicts."""
-        # Read before marking: the ORM fetches records to compute one by one.
-        orders = self.order_id
+        """Judge the lines again now, with their orders: one run of the engine
+        and one statement per table, whatever the number of lines (the ORM
+        would compute and write them by thousands)."""
+        if not self:
+            return
         for fname in AVAILABILITY_FIELDS:
-            self.env.add_to_compute(self._fields[fname], self)
-        self.env.add_to_compute(orders._fields["availability_state"], orders)
+            self.env.remove_to_compute(self._fields[fname], self)
         self.flush_recordset(AVAILABILITY_FIELDS)
-        orders.flush_recordset(["availability_state"])
+        self.env["sale.order"].flush_model(["availability_state"])
+        verdicts = AvailabilityEngine(self).compute_stored()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sale_order_line sol
+                      SET availability_state = v.state,
+                          availability_free_qty = v.free,
+                          availability_incoming_qty = v.incoming,
+                          availability_short_qty = v.short
+                     FROM (VALUES %s) AS v(id, state, free, incoming, short)
+                    WHERE sol.id = v.id""",
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s::varchar, %s::numeric, %s::numeric, %s::numeric)",
+                        line_id,
+                        state or None,
+                        free,
+                        incoming,
+                        short,
+                    )
+                    for line_id, (state, free, incoming, short) in verdicts.items()
+                ),
+            )
+        )
+        # The order's verdict as _compute_availability_state gives it.
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sale_order so SET availability_state = agg.state
+                     FROM (SELECT order_id,
+                                  CASE WHEN COUNT(availability_state) = 0 THEN NULL
+                                       WHEN MIN(availability_state)
+                                            = MAX(availability_state)
+                                       THEN MIN(availability_state)
+                                       ELSE 'partial' END AS state
+                             FROM sale_order_line
+                            WHERE order_id IN (SELECT order_id FROM sale_order_line
+                                                WHERE id = ANY(%s))
+                            GROUP BY order_id) AS agg
+                    WHERE so.id = agg.order_id
+                      AND so.availability_state IS DISTINCT FROM agg.state""",
+                list(self.ids),
+            )
+        )
+        self.invalidate_recordset(AVAILABILITY_FIELDS, flush=False)
+        # Their orders, without reading them (one query per thousand lines).
+        self.env["sale.order"].invalidate_model(["availability_state"], flush=False)
 
     def _availability_is_short(self):
         """Lines whose verdict says the stock cannot serve them, and that are not
