@@ -55,6 +55,7 @@
         "reports/report_customer_statement.xml",
         "reports/sale_order_review_report.xml",
         "views/res_config_settings_views.xml",
+        "views/sale_order_availability_views.xml",
         "views/sale_lifecycle_dashboard_views.xml",
     ],
     "demo": [
@@ -63,6 +64,7 @@
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/sale_review_demo.xml",
+        "demo/availability_demo.xml",
     ],
     "assets": {
         "web.report_assets_pdf": [

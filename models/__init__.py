@@ -3,7 +3,9 @@
 # extends them with super(); the capabilities then follow in the order in which
 # they depend on one another: low_stock gives review its stock figures, review
 # extends the cancellation hook; fulfilment (couriers and tracking numbers)
-# only reads the deliveries. analysis reads what all of them store.
+# only reads the deliveries; availability (stock verdicts, overselling) reads
+# low_stock's figures and adds a review condition. analysis reads what all
+# of them store.
 from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
@@ -15,4 +17,5 @@ from . import cancel
 from . import review
 from . import accounting
 from . import fulfilment
+from . import availability
 from . import analysis

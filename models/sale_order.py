@@ -132,6 +132,7 @@ class SaleOrder(models.Model):
         if requested:
             return requested
         self._check_can_confirm()
+        self._check_availability_oversell()
         return super(SaleOrder, self._lifecycle_internal()).action_confirm()
 
     def action_draft(self):

@@ -58,6 +58,9 @@ MATRIX = {
     ("sale.order", "action_cancel_request_reject"): ADMIN,
     # Salespersons reassign their own orders only.
     ("sale.order", "action_open_reassign_wizard"): ADMIN,
+    # Switching short lines to Replenish on Order is a write of the lines.
+    ("sale.order", "action_availability_replenish_on_order"): ORDER_WRITERS,
+    ("sale.order.line", "action_availability_replenish_on_order"): ORDER_WRITERS,
     ("sale.order.line", "create"): SALES,
     ("sale.order.line", "write"): ORDER_WRITERS,
     ("sale.order.line", "unlink"): SALES,
@@ -222,6 +225,11 @@ class TestAccessMatrix(LifecycleCommon):
             ).action_cancel_request_reject()
         elif key == ("sale.order", "action_open_reassign_wizard"):
             self.as_user(self.quotation(), user).action_open_reassign_wizard()
+        elif method == "action_availability_replenish_on_order":
+            self.env.ref("stock.route_warehouse0_mto").active = True
+            order = self.quotation(qty=1_000_000)
+            records = order if model == "sale.order" else order.order_line
+            self.as_user(records, user).action_availability_replenish_on_order()
         elif key == ("sale.order.line", "create"):
             order = self.quotation()
             self.as_user(self.env["sale.order.line"], user).create(

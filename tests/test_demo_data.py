@@ -101,3 +101,20 @@ class TestDemoData(TransactionCase):
             order.review_ids.filtered(lambda r: r.state == "pending").reviewer_user_ids,
         )
         self.assertTrue(self.demo("sale_order_maple_draft_demo").review_required)
+
+    def test_stock_verdicts(self):
+        self.assertEqual(
+            {
+                name: self.demo(name).availability_state
+                for name in (
+                    "sale_order_maple_draft_demo",
+                    "sale_order_lotus_partial_demo",
+                    "sale_order_harbor_replenish_demo",
+                )
+            },
+            {
+                "sale_order_maple_draft_demo": "available",
+                "sale_order_lotus_partial_demo": "partial",
+                "sale_order_harbor_replenish_demo": "replenish",
+            },
+        )

@@ -10,6 +10,8 @@ from odoo.tools import SQL
 from .low_stock_thresholds import LowStockThresholds
 
 BOUNDED_NUMBER_FIELDS = frozenset({"min_qty", "min_days", "window_days", "target_days"})
+# Moves not done yet that will bring or take stock: what the rules count.
+PENDING_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 
 
 class StockLowStockRule(models.Model):
@@ -349,6 +351,64 @@ class StockLowStockRule(models.Model):
         }
 
     @api.model
+    def _get_incoming_schedule(self, products, warehouses):
+        """Return ``{(product_id, warehouse_id): [(date, quantity), ...]}``,
+        by date: the pending receipts the rules count as incoming (moves into
+        the warehouse's internal locations from elsewhere), in the product's
+        unit, at their scheduled date. One query."""
+        if not products or not warehouses:
+            return {}
+        self._flush_stock_figures()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH internal AS (%(internal)s)
+                SELECT m.product_id, l.warehouse_id, m.date, SUM(m.product_qty)::float8
+                  FROM stock_move m
+                  JOIN internal l ON l.id = m.location_dest_id
+                 WHERE m.product_id IN %(products)s
+                   AND m.state IN %(states)s
+                   AND m.location_id NOT IN (SELECT id FROM internal)
+                 GROUP BY m.product_id, l.warehouse_id, m.date
+                 ORDER BY m.date
+                """,
+                internal=self._internal_locations_sql(warehouses),
+                products=tuple(products.ids),
+                states=PENDING_MOVE_STATES,
+            )
+        )
+        schedule = {}
+        for product_id, warehouse_id, date, qty in self.env.cr.fetchall():
+            schedule.setdefault((product_id, warehouse_id), []).append((date, qty))
+        return schedule
+
+    @api.model
+    def _flush_stock_figures(self):
+        """Write what the figures' queries read, and only that: they also
+        run inside the computation of stored fields (the stock verdicts of
+        order lines), where flushing everything would compute other fields
+        before these are known."""
+        for model in (
+            "stock.quant",
+            "stock.move",
+            "stock.location",
+            "product.product",
+            "product.template",
+            "uom.uom",
+        ):
+            self.env[model].flush_model()
+
+    @api.model
+    def _internal_locations_sql(self, warehouses):
+        """SQL selecting ``(id, warehouse_id)`` of the internal locations of
+        ``warehouses``: where the rules count stock on hand and incoming."""
+        return SQL(
+            """SELECT id, warehouse_id FROM stock_location
+                WHERE usage = 'internal' AND warehouse_id IN %s""",
+            tuple(warehouses.ids),
+        )
+
+    @api.model
     def _query_stock_figures(self, products_sql, warehouses, window_start):
         """Rows ``(product_id, warehouse_id, on_hand, free, incoming, sold)``
         for the products selected by ``products_sql`` in ``warehouses``, sales
@@ -356,15 +416,12 @@ class StockLowStockRule(models.Model):
         products: quants and moves are joined to the products (a hash join on a
         large catalogue, an index lookup on a few products) and aggregated
         once per product and warehouse."""
-        self.env.flush_all()
+        self._flush_stock_figures()
         self.env.cr.execute(
             SQL(
                 """
                 WITH products AS (%(products)s),
-                internal AS (
-                    SELECT id, warehouse_id FROM stock_location
-                     WHERE usage = 'internal' AND warehouse_id IN %(warehouses)s
-                ),
+                internal AS (%(internal)s),
                 figures AS (
                     SELECT product_id, warehouse_id, SUM(on_hand) AS on_hand,
                            SUM(free) AS free, SUM(incoming) AS incoming,
@@ -381,8 +438,7 @@ class StockLowStockRule(models.Model):
                           FROM stock_move m
                           JOIN internal l ON l.id = m.location_dest_id
                           JOIN products p ON p.id = m.product_id
-                         WHERE m.state IN ('waiting', 'confirmed',
-                                           'partially_available', 'assigned')
+                         WHERE m.state IN %(states)s
                            AND m.location_id NOT IN (SELECT id FROM internal)
                          UNION ALL
                         SELECT m.product_id, l.warehouse_id, 0, 0, 0,
@@ -411,6 +467,8 @@ class StockLowStockRule(models.Model):
                  WHERE w.id IN %(warehouses)s
                 """,
                 products=products_sql,
+                internal=self._internal_locations_sql(warehouses),
+                states=PENDING_MOVE_STATES,
                 warehouses=tuple(warehouses.ids),
                 window_start=window_start,
             )

@@ -99,8 +99,13 @@ class ConditionEvaluator:
 
     def evaluate(self, condition, threshold, orders):
         """Return ``{order: reason}`` for the orders of ``orders`` that meet the
-        condition."""
-        return getattr(self, f"_eval_{condition}")(threshold, orders)
+        condition. A condition of another capability is a method of the
+        orders, ``_review_eval_<condition>(threshold, evaluator)``, that may
+        share its figures through ``evaluator._once``."""
+        method = getattr(self, f"_eval_{condition}", None)
+        if method is None:
+            return getattr(orders, f"_review_eval_{condition}")(threshold, self)
+        return method(threshold, orders)
 
     # Shared figures -----------------------------------------------------
 
