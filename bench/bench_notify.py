@@ -20,7 +20,6 @@ import sys
 from common import environment, measure, report
 
 from odoo import Command
-from odoo.tests import new_test_user
 from odoo.tools import SQL
 
 REF = "BENCH-NOTIFY"
@@ -32,14 +31,10 @@ def generate(env, count):
     customer = env["res.partner"].create(
         {"name": f"{REF} customer", "street": "1 Bench Road", "city": "Suzhou"}
     )
-    leader = new_test_user(
-        env, login="bench_notify_leader", groups="sales_team.group_sale_manager"
-    )
+    leader = user(env, "bench_notify_leader", "sales_team.group_sale_manager")
     team = env["crm.team"].create({"name": REF, "user_id": leader.id})
     users = [
-        new_test_user(
-            env, login=f"bench_notify_{i}", groups="sales_team.group_sale_salesman"
-        )
+        user(env, f"bench_notify_{i}", "sales_team.group_sale_salesman")
         for i in range(10)
     ]
     seed = env["sale.order"].create(
@@ -62,6 +57,17 @@ def generate(env, count):
         clone(env, seed, copies)
     env.cr.commit()
     report(f"generated {count} orders")
+
+
+def user(env, login, group):
+    return env["res.users"].create(
+        {
+            "name": login,
+            "login": login,
+            "email": f"{login}@example.com",
+            "groups_id": [Command.set(env.ref(group).ids)],
+        }
+    )
 
 
 def columns(env, table):

@@ -362,6 +362,26 @@ class TestNotificationRules(NotificationCommon):
         self.assertEqual(len(self.follow_ups(self.salesman)), 33)
         self.assertEqual(len(self.follow_ups(self.leader)), 33)
 
+    def test_cron_reports_progress(self):
+        self.rule(
+            trigger="stalled",
+            stalled_condition="quotation_not_sent",
+            days=3,
+            notify_salesperson=True,
+        )
+        self.old_quotations(5)
+        cron = self.env.ref("sale_order_lifecycle.ir_cron_sale_notify_stalled")
+        progress = self.env["ir.cron.progress"].create(
+            {"cron_id": cron.id, "remaining": 0, "done": 0}
+        )
+        sent = (
+            self.env[RULE]
+            .with_context(ir_cron_progress_id=progress.id)
+            ._cron_notify_stalled(batch_size=2)
+        )
+        self.assertGreaterEqual(sent, 5)
+        self.assertEqual((progress.done, progress.remaining), (sent, 0))
+
     def test_cron_multi_company(self):
         company_b = self.env["res.company"].create({"name": "Other Company"})
         self.rule(

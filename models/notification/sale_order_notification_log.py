@@ -13,7 +13,6 @@ class SaleOrderNotificationLog(models.Model):
     rule_id = fields.Many2one(
         comodel_name="sale.order.notification.rule",
         required=True,
-        index=True,
         ondelete="cascade",
     )
     order_id = fields.Many2one(
@@ -25,13 +24,13 @@ class SaleOrderNotificationLog(models.Model):
     company_id = fields.Many2one(
         related="order_id.company_id",
         store=True,
-        index=True,
     )
     sent_on = fields.Datetime(
         required=True,
         default=fields.Datetime.now,
     )
 
+    # The unique index serves the searches by rule too.
     _sql_constraints = [
         (
             "rule_order_unique",

@@ -7,11 +7,14 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import ormcache, split_every
+from odoo.tools import SQL, ormcache, split_every
 
 from ..tools import QUOTATION_STATES, html_links, notify_user
 
 _logger = logging.getLogger(__name__)
+
+# The orders named in one digest; the others are counted.
+DIGEST_LINKS = 50
 
 EVENTS = [
     ("confirmed", "Order confirmed"),
@@ -319,31 +322,84 @@ class SaleOrderNotificationRule(models.Model):
         return orders.filtered(lambda order: order in found)
 
     def _get_recipients(self, orders):
-        """``{order: users}``: the internal users this rule tells about each
-        order, among those who work for the order's company."""
+        """``{user: orders}``: the internal users this rule tells, each with
+        the orders of ``orders`` they hear of, among the orders of the
+        companies they work for. Read in batch, by salesperson, team and
+        company rather than by order: tens of thousands of orders may stall
+        at once."""
         self.ensure_one()
-        fixed = self.user_ids | self.group_id.users
-        recipients = {}
-        for order in orders:
-            users = fixed
-            if self.notify_salesperson:
-                users |= order.user_id
-            if self.notify_team_leader:
-                users |= order.team_id.user_id
-            if self.notify_followers:
-                users |= order.message_partner_ids.user_ids
-            if self.notify_reviewers:
-                reviews = order.review_ids.filtered(
-                    lambda review: review.state == "pending" and review.is_current
-                )
-                for review in reviews:
-                    users |= review.reviewer_user_ids - review.approved_user_ids
-            recipients[order] = users.filtered(
-                lambda user, company=order.company_id: (
-                    user.active and not user.share and company in user.company_ids
-                )
+        fixed = set((self.user_ids | self.group_id.users).ids)
+        extra = self._get_order_recipient_ids(orders)
+        groups = (
+            self.env["sale.order"]
+            .with_context(active_test=False)
+            ._read_group(
+                [("id", "in", orders.ids)],
+                ["company_id", "user_id", "team_id"],
+                ["id:array_agg"],
             )
-        return recipients
+        )
+        candidates = set(fixed).union(*extra.values())
+        for _company, salesperson, team, _ids in groups:
+            candidates.update((salesperson.id, team.user_id.id))
+        users = self.env["res.users"].browse(candidates - {False})
+        # Each user's companies, once per user and not once per order.
+        companies = {
+            user.id: set(user.company_ids.ids)
+            for user in users
+            if user.active and not user.share
+        }
+        by_user = {}
+        for company, salesperson, team, order_ids in groups:
+            ids = set(fixed)
+            if self.notify_salesperson:
+                ids.add(salesperson.id)
+            if self.notify_team_leader:
+                ids.add(team.user_id.id)
+            allowed = [uid for uid in ids if company.id in companies.get(uid, ())]
+            for user_id in allowed:
+                by_user.setdefault(user_id, []).extend(order_ids)
+            for order_id in order_ids:
+                for user_id in extra.get(order_id, ()):
+                    if user_id not in allowed and company.id in companies.get(
+                        user_id, ()
+                    ):
+                        by_user.setdefault(user_id, []).append(order_id)
+        return {
+            users.browse(user_id): orders.browse(order_ids)
+            for user_id, order_ids in by_user.items()
+        }
+
+    def _get_order_recipient_ids(self, orders):
+        """``{order id: {user id}}``: the recipients that differ order by
+        order, followers and current reviewers, read in two queries."""
+        self.ensure_one()
+        extra = {}
+        if self.notify_followers:
+            followers = self.env["mail.followers"].search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", orders.ids),
+                    ("partner_id.user_ids", "!=", False),
+                ]
+            )
+            for follower in followers:
+                extra.setdefault(follower.res_id, set()).update(
+                    follower.partner_id.user_ids.ids
+                )
+        if self.notify_reviewers:
+            reviews = self.env["sale.order.review"].search(
+                [
+                    ("order_id", "in", orders.ids),
+                    ("state", "=", "pending"),
+                    ("is_current", "=", True),
+                ]
+            )
+            for review in reviews:
+                extra.setdefault(review.order_id.id, set()).update(
+                    (review.reviewer_user_ids - review.approved_user_ids).ids
+                )
+        return extra
 
     def _send(self, orders, skip_user=None):
         """Tell this rule's recipients about ``orders`` through its channel,
@@ -352,36 +408,41 @@ class SaleOrderNotificationRule(models.Model):
         self.ensure_one()
         if not orders:
             return
-        recipients = self._get_recipients(orders)
-        by_user = {}
-        for order, users in recipients.items():
-            for user in users:
-                if user != skip_user:
-                    by_user.setdefault(user, orders.browse())
-                    by_user[user] |= order
-        subject = self.env._(
-            "%(rule)s: %(count)s sales orders",
-            rule=self.name,
-            count=len(orders),
-        )
+        by_user = {
+            user: user_orders
+            for user, user_orders in self._get_recipients(orders).items()
+            if user != skip_user
+        }
         message = Markup("<p>%s</p>") % self.message if self.message else Markup()
         if by_user:
-            getattr(self, f"_send_{self.channel}")(by_user, subject, message)
+            getattr(self, f"_send_{self.channel}")(by_user, message)
         if self.mail_template_id:
             self._send_customer_mail(orders)
 
+    def _subject(self, orders):
+        return self.env._(
+            "%(rule)s: %(count)s sales orders", rule=self.name, count=len(orders)
+        )
+
     def _body(self, orders, message):
+        """What happened, the orders as links (the first ones of a long
+        digest: a message of thousands of links helps nobody) and the rule's
+        message."""
+        shown = orders[:DIGEST_LINKS]
+        links = html_links(self.env, shown)
+        if len(orders) > len(shown):
+            links = self.env._(
+                "%(orders)s and %(count)s more",
+                orders=links,
+                count=len(orders) - len(shown),
+            )
         return (
             Markup("<p>%s</p>")
-            % self.env._(
-                "%(what)s: %(orders)s",
-                what=self._get_label(),
-                orders=html_links(self.env, orders),
-            )
+            % self.env._("%(what)s: %(orders)s", what=self._get_label(), orders=links)
             + message
         )
 
-    def _send_activity(self, by_user, subject, message):
+    def _send_activity(self, by_user, message):
         activity_type = self.env.ref(
             "sale_order_lifecycle.mail_activity_type_order_notification"
         )
@@ -396,7 +457,9 @@ class SaleOrderNotificationRule(models.Model):
                         "res_model_id": model_id,
                         "res_id": order.id,
                         "activity_type_id": activity_type.id,
-                        "summary": self.name if not self.digest else subject,
+                        "summary": self._subject(user_orders)
+                        if self.digest
+                        else self.name,
                         "note": self._body(
                             user_orders if self.digest else order, message
                         ),
@@ -409,10 +472,15 @@ class SaleOrderNotificationRule(models.Model):
         activities_sudo = self.env["mail.activity"].sudo()
         activities_sudo.with_context(mail_activity_quick_update=True).create(vals_list)
 
-    def _send_notice(self, by_user, subject, message):
+    def _send_notice(self, by_user, message):
         if self.digest:
             for user, user_orders in by_user.items():
-                notify_user(self.env, user, subject, self._body(user_orders, message))
+                notify_user(
+                    self.env,
+                    user,
+                    self._subject(user_orders),
+                    self._body(user_orders, message),
+                )
             return
         partners_by_order = {}
         for user, user_orders in by_user.items():
@@ -433,7 +501,7 @@ class SaleOrderNotificationRule(models.Model):
                 body=self._body(order, message),
             )
 
-    def _send_email(self, by_user, subject, message):
+    def _send_email(self, by_user, message):
         author = self.env.company.partner_id
         vals_list = []
         for user, user_orders in by_user.items():
@@ -441,7 +509,7 @@ class SaleOrderNotificationRule(models.Model):
             for orders in groups:
                 vals_list.append(
                     {
-                        "subject": subject if self.digest else self.name,
+                        "subject": self._subject(orders) if self.digest else self.name,
                         "body_html": self._body(orders, message),
                         "email_from": author.email_formatted
                         or self.env.ref("base.partner_root").email_formatted,
@@ -541,12 +609,43 @@ class SaleOrderNotificationRule(models.Model):
             ("notification_log_ids", "not any", [("rule_id", "=", self.id)]),
         ]
 
+    def _log_reminders(self, order_ids):
+        """Record in one statement that this rule reminds the orders of
+        ``order_ids``; return those not recorded before (an order is never
+        reminded twice by a rule, even by two runs at once)."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO sale_order_notification_log
+                       (rule_id, order_id, company_id, sent_on,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT %(rule)s, o.id, o.company_id, %(now)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM sale_order o
+                 WHERE o.id = ANY(%(ids)s)
+                    ON CONFLICT (rule_id, order_id) DO NOTHING
+             RETURNING order_id
+                """,
+                rule=self.id,
+                now=now,
+                uid=self.env.uid,
+                ids=list(order_ids),
+            )
+        )
+        logged = [row[0] for row in self.env.cr.fetchall()]
+        self.env["sale.order.notification.log"].invalidate_model()
+        self.env["sale.order"].invalidate_model(["notification_log_ids"])
+        return logged
+
     @api.model
     def _cron_notify_stalled(self, batch_size=2000):
         """The daily check: for each stalled-order rule, the orders that
         stalled and were not reminded yet, in batches (one search per rule and
         batch, never per order). Each batch is logged (so never sent twice),
-        committed on its own outside tests, and reported as progress."""
+        committed on its own outside tests, and reported as progress. The
+        rules read the orders as superuser (the job's user)."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         rules = self.search([("trigger", "=", "stalled")])
         orders_model = self.env["sale.order"].with_context(active_test=False)
@@ -557,14 +656,7 @@ class SaleOrderNotificationRule(models.Model):
         done = 0
         for rule, order_ids in todo.items():
             for batch_ids in split_every(batch_size, order_ids):
-                orders = orders_model.browse(batch_ids)
-                self.env["sale.order.notification.log"].create(
-                    [
-                        {"rule_id": rule.id, "order_id": order_id}
-                        for order_id in batch_ids
-                    ]
-                )
-                rule._send(orders)
+                rule._send(orders_model.browse(rule._log_reminders(batch_ids)))
                 done += len(batch_ids)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
                 if auto_commit:
