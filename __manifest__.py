@@ -20,9 +20,11 @@
         "security/ir_rules.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
         "data/sale_order_cancel_reason_data.xml",
         "data/delivery_carrier_data.xml",
+        "data/sale_order_notification_rule_data.xml",
         "wizards/sale_order_reassign_wizard_views.xml",
         "wizards/sale_order_cancel_views.xml",
         "wizards/sale_mass_cancel_orders_views.xml",
@@ -40,6 +42,7 @@
         "views/delivery_carrier_views.xml",
         "views/sale_order_cancel_reason_views.xml",
         "views/sale_review_rule_views.xml",
+        "views/sale_order_notification_rule_views.xml",
         "views/sale_order_cancellation_views.xml",
         "views/sale_order_discrepancy_views.xml",
         "views/sale_order_assignment_views.xml",
@@ -65,6 +68,7 @@
         "demo/sale_order_demo.xml",
         "demo/sale_review_demo.xml",
         "demo/availability_demo.xml",
+        "demo/notification_demo.xml",
     ],
     "assets": {
         "web.report_assets_pdf": [

@@ -5,7 +5,8 @@
 # extends the cancellation hook; fulfilment (couriers and tracking numbers)
 # only reads the deliveries; availability (stock verdicts, overselling) reads
 # low_stock's figures and adds a review condition. analysis reads what all
-# of them store.
+# of them store; notification applies its rules to the events that the others
+# report (_lifecycle_notify).
 from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
@@ -19,3 +20,4 @@ from . import accounting
 from . import fulfilment
 from . import availability
 from . import analysis
+from . import notification

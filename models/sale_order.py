@@ -4,8 +4,8 @@
 overridden here only, as an ordered list of named steps; each step lives in its
 capability's folder (``archive/``, ``review/``, ``reassign/``, ``cancel/``). The
 order of the steps is the contract. One capability reacts to another through
-the documented hooks below (``_lifecycle_post_cancel``), never by calling its
-private methods.
+the documented hooks below (``_lifecycle_post_cancel``, ``_lifecycle_notify``),
+never by calling its private methods.
 
 The workflow's fields (``_get_lifecycle_protected_fields``) are written only by
 the addon's flows and by Odoo's own flows that they wrap. Those flows mark
@@ -133,7 +133,9 @@ class SaleOrder(models.Model):
             return requested
         self._check_can_confirm()
         self._check_availability_oversell()
-        return super(SaleOrder, self._lifecycle_internal()).action_confirm()
+        res = super(SaleOrder, self._lifecycle_internal()).action_confirm()
+        self._lifecycle_notify("confirmed")
+        return res
 
     def action_draft(self):
         self._check_cancel_not_final()
@@ -200,3 +202,37 @@ class SaleOrder(models.Model):
         """Called on the orders just cancelled, once the cancellation is
         recorded (reason, who, when). Capabilities override it to close their
         own open work; call ``super()``."""
+
+    def _lifecycle_notify(self, event):
+        """Called by each capability's funnel on the orders of ``self`` once
+        ``event`` happened to them (a key of ``notification/``'s ``EVENTS``:
+        confirmed, approval_requested, approved, rejected, cancel_requested,
+        cancelled, archived, reassigned, team_reassigned, delivered, paid,
+        discrepancy). ``notification/`` applies the rules configured for it;
+        call ``super()``."""
+
+    def _lifecycle_log(self, bodies, subtype_xmlid):
+        """Log ``bodies`` (``{order id: html}``) in batch as
+        ``_message_log_batch`` does, under the event's subtype
+        (``data/mail_message_subtype_data.xml``), and notify the followers who
+        subscribed to it with the Follow menu. Orders without such followers
+        cost no notification."""
+        messages_sudo = self._message_log_batch(bodies=bodies)
+        subtype = self.env.ref(subtype_xmlid)
+        messages_sudo.subtype_id = subtype
+        # Who follows what is not the acting user's to read.
+        followers_sudo = (
+            self.env["mail.followers"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", list(bodies)),
+                    ("subtype_ids", "in", subtype.id),
+                ]
+            )
+        )
+        followed = set(followers_sudo.mapped("res_id"))
+        for message_sudo in messages_sudo.filtered(lambda m: m.res_id in followed):
+            self.browse(message_sudo.res_id).sudo()._notify_thread(message_sudo)
+        return messages_sudo

@@ -28,3 +28,5 @@ from . import test_review_batch
 from . import test_fulfilment
 from . import test_accountant_workspace
 from . import test_availability
+from . import test_notification
+from . import test_notification_tour

@@ -70,6 +70,9 @@ MATRIX = {
     ("res.company", "write"): set(),
     ("sale.review.rule", "create"): ADMIN,
     ("sale.review.rule", "write"): ADMIN,
+    ("sale.order.notification.rule", "create"): ADMIN,
+    ("sale.order.notification.rule", "write"): ADMIN,
+    ("sale.order.notification.rule", "unlink"): ADMIN,
     ("stock.low.stock.rule", "create"): {"stock_admin"},
     ("stock.low.stock.rule", "write"): {"stock_admin"},
     ("res.partner", "action_view_sale_order"): HARMLESS,
@@ -255,9 +258,19 @@ class TestAccessMatrix(LifecycleCommon):
             )
         elif key == ("stock.low.stock.rule", "create"):
             self.as_user(self.env[model], user).create({"name": "New"})
+        elif key == ("sale.order.notification.rule", "create"):
+            self.as_user(self.env[model], user).create(
+                {"name": "New", "event": "confirmed", "notify_salesperson": True}
+            )
+        elif key == ("sale.order.notification.rule", "unlink"):
+            rule = self.env[model].create(
+                {"name": "Old", "event": "confirmed", "notify_salesperson": True}
+            )
+            self.as_user(rule, user).unlink()
         elif key in (
             ("sale.review.rule", "write"),
             ("stock.low.stock.rule", "write"),
+            ("sale.order.notification.rule", "write"),
         ):
             record = self.env[model].search([], limit=1)
             self.as_user(record, user).write({"name": "Renamed"})

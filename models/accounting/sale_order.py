@@ -283,3 +283,4 @@ class SaleOrder(models.Model):
                 user_id=company.sale_discrepancy_user_id.id,
             )
         new.write({"discrepancy_notified": True})
+        new._lifecycle_notify("discrepancy")

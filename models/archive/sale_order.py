@@ -90,7 +90,13 @@ class SaleOrder(models.Model):
             if vals["active"]
             else self.env._("Order archived: it is now a read-only history.")
         )
-        self._message_log_batch(bodies=dict.fromkeys(self.ids, note))
+        if vals["active"]:
+            self._message_log_batch(bodies=dict.fromkeys(self.ids, note))
+            return
+        self._lifecycle_log(
+            dict.fromkeys(self.ids, note), "sale_order_lifecycle.mt_order_archived"
+        )
+        self._lifecycle_notify("archived")
 
     # ------------------------------------------------------------------
     # Business methods

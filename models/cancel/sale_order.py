@@ -215,9 +215,11 @@ class SaleOrder(models.Model):
         self._close_cancel_activities(self.env._("Order cancelled."))
         self._lifecycle_post_cancel()
         summaries = {order: order._get_cancel_summary_html() for order in self}
-        self._message_log_batch(
-            bodies={order.id: body for order, body in summaries.items()}
+        self._lifecycle_log(
+            {order.id: body for order, body in summaries.items()},
+            "sale_order_lifecycle.mt_order_cancelled",
         )
+        self._lifecycle_notify("cancelled")
         # The note replaces the tracking of the deliveries' state too.
         cancelled_pickings = pickings.filtered(lambda p: p.state == "cancel")
         cancelled_pickings._message_log_batch(
@@ -405,12 +407,14 @@ class SaleOrder(models.Model):
         approvers = self.env.ref(SALE_MANAGER_GROUP).users.filtered(
             lambda user: not user.share and user != self.env.user
         )
-        self._message_log_batch(
-            bodies={
+        self._lifecycle_log(
+            {
                 order.id: order._get_cancel_summary_html(requested=True)
                 for order in self
-            }
+            },
+            "sale_order_lifecycle.mt_order_cancel_requested",
         )
+        self._lifecycle_notify("cancel_requested")
         # The note is the requester's plain text.
         activity_note = text_to_html(reason.name + (f": {note}" if note else ""))
         for approver in approvers:

@@ -9,7 +9,11 @@ class StockPicking(models.Model):
         # Every validation ends here (the Validate button, the backorder
         # wizard, batches), whoever calls it.
         self._check_tracking_ref_required()
-        return super()._action_done()
+        res = super()._action_done()
+        self.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+        ).sale_id._lifecycle_notify("delivered")
+        return res
 
     def _check_tracking_ref_required(self):
         """Refuse outgoing deliveries whose courier requires a tracking number

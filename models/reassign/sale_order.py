@@ -181,10 +181,14 @@ class SaleOrder(models.Model):
         salesperson who hands over an own order can no longer write it.
         """
         orders_sudo = self.sudo()
-        orders_sudo._message_log_batch(
-            bodies={row.order_id.id: row._get_summary_html() for row in assignments}
+        orders_sudo._lifecycle_log(
+            {row.order_id.id: row._get_summary_html() for row in assignments},
+            "sale_order_lifecycle.mt_order_reassigned",
         )
         moved = assignments.filtered(lambda row: row.from_user_id != row.to_user_id)
+        moved.order_id.with_env(self.env)._lifecycle_notify("reassigned")
+        team_only = (assignments - moved).order_id.with_env(self.env)
+        team_only._lifecycle_notify("team_reassigned")
         for from_user in moved.from_user_id:
             rows = moved.filtered(lambda row, user=from_user: row.from_user_id == user)
             orders_sudo = rows.order_id.sudo()

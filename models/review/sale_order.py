@@ -475,12 +475,14 @@ class SaleOrder(models.Model):
         # activities may have cleared the cache (a sent mail is deleted).
         reviews_by_order = reviews_sudo.grouped("order_id")
         title = self.env._("Approval requested. Review: Waiting for Approval.")
-        self._message_log_batch(
-            bodies={
+        self._lifecycle_log(
+            {
                 order.id: reviews_by_order[order]._get_summary_html(title)
                 for order in self
-            }
+            },
+            "sale_order_lifecycle.mt_order_approval_requested",
         )
+        self._lifecycle_notify("approval_requested")
 
     def _action_review_approve(self, reviews):
         # Reviewers may not write review lines: the workflow does.
@@ -530,13 +532,15 @@ class SaleOrder(models.Model):
         """Every level approved: confirm if the company says so, and tell the
         salespersons, in batch (one activity per order, one notice per person)."""
         self._set_review_state("approved", track=False)
-        self._message_log_batch(
-            bodies=dict.fromkeys(
+        self._lifecycle_log(
+            dict.fromkeys(
                 self.ids,
                 Markup("<p>%s</p>")
                 % self.env._("Every level approved. Review: Approved."),
-            )
+            ),
+            "sale_order_lifecycle.mt_order_approved",
         )
+        self._lifecycle_notify("approved")
         confirmed = self._review_auto_confirm(
             self.filtered(lambda order: order.company_id.sale_review_auto_confirm)
         )
@@ -635,9 +639,11 @@ class SaleOrder(models.Model):
         # A reviewer may not write the order itself. The note below tells the
         # decision: no tracking message per order.
         orders_sudo._set_review_state("rejected", track=False)
-        orders_sudo._message_log_batch(
-            bodies=dict.fromkeys(self.ids, Markup("<p>%s</p>") % feedback)
+        orders_sudo._lifecycle_log(
+            dict.fromkeys(self.ids, Markup("<p>%s</p>") % feedback),
+            "sale_order_lifecycle.mt_order_rejected",
         )
+        self._lifecycle_notify("rejected")
         orders_sudo._schedule_salesperson_todo(
             dict.fromkeys(orders_sudo, self.env._("Approval rejected")),
             note=Markup("<p>%s</p>") % feedback,
