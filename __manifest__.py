@@ -23,6 +23,7 @@
         "data/mail_template_data.xml",
         "data/sale_order_cancel_reason_data.xml",
         "data/delivery_carrier_data.xml",
+        "data/review_escalation_data.xml",
         "wizards/sale_order_reassign_wizard_views.xml",
         "wizards/sale_order_cancel_views.xml",
         "wizards/sale_mass_cancel_orders_views.xml",

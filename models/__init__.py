@@ -3,7 +3,9 @@
 # extends them with super(); the capabilities then follow in the order in which
 # they depend on one another: low_stock gives review its stock figures, review
 # extends the cancellation hook; fulfilment (couriers and tracking numbers)
-# only reads the deliveries. analysis reads what all of them store.
+# only reads the deliveries. delegation and escalation add deciders to review
+# (delegation routes the cancellation approvals too). analysis reads what all
+# of them store.
 from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
@@ -13,6 +15,8 @@ from . import archive
 from . import reassign
 from . import cancel
 from . import review
+from . import delegation
+from . import escalation
 from . import accounting
 from . import fulfilment
 from . import analysis
