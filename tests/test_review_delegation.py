@@ -219,8 +219,12 @@ class TestDelegation(DelegationMixin, ReviewCommon):
         self.approve(order, self.reviewer)
         self.assertEqual(order.review_state, "approved")
 
-    @freeze_time(DURING)
-    def test_cancellation_approval_goes_to_substitute(self):
+    def cancel_activities(self, order):
+        return order.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == self.env.ref(CANCEL_APPROVAL)
+        )
+
+    def request_cancel(self):
         reason = self.env["sale.order.cancel.reason"].create(
             {"name": "Needs approval", "requires_approval": True}
         )
@@ -230,12 +234,37 @@ class TestDelegation(DelegationMixin, ReviewCommon):
             sale_cancel_reason_id=reason.id
         ).action_cancel()
         self.assertEqual(order.cancel_request_state, "pending")
-        assignees = order.activity_ids.filtered(
-            lambda activity: activity.activity_type_id == self.env.ref(CANCEL_APPROVAL)
-        ).user_id
-        self.assertIn(self.substitute, assignees)
+        return order
+
+    @freeze_time(DURING)
+    def test_cancellation_approval_goes_to_manager_substitute(self):
+        deputy = new_test_user(
+            self.env,
+            login="sol_deputy",
+            name="Dina Deputy",
+            groups="sales_team.group_sale_manager",
+        )
+        self.away.with_user(self.away).approval_substitute_id = deputy
+        order = self.request_cancel()
+        assignees = self.cancel_activities(order).user_id
+        self.assertIn(deputy, assignees)
         self.assertNotIn(self.away, assignees)
         self.assertIn(self.sale_manager, assignees)
+        self.assertEqual(len(self.cancel_activities(order)), len(assignees))
+        order.with_user(deputy).action_cancel_request_approve()
+        self.assertEqual(order.state, "cancel")
+        self.assertFalse(self.cancel_activities(order))
+
+    @freeze_time(DURING)
+    def test_cancellation_approval_stays_when_substitute_cannot_decide(self):
+        # The substitute is a salesperson: cancellations need a Sales
+        # Administrator, so the request stays with the manager away.
+        order = self.request_cancel()
+        assignees = self.cancel_activities(order).user_id
+        self.assertIn(self.away, assignees)
+        self.assertNotIn(self.substitute, assignees)
+        with self.assertRaises(AccessError):
+            order.with_user(self.substitute).action_cancel_request_approve()
 
 
 @tagged("post_install", "-at_install")

@@ -413,11 +413,12 @@ class SaleOrder(models.Model):
         )
         # The note is the requester's plain text.
         activity_note = text_to_html(reason.name + (f": {note}" if note else ""))
-        # Approvers away hand the request to their substitute (one activity
-        # per person and order). Only the approvers of each order's company
-        # hear of it.
+        # Approvers away hand the request to their substitute when the
+        # substitute may decide it too (one activity per person and order).
+        # Only the approvers of each order's company hear of it.
         to_ask = {}
-        for approver, assignee in approvers._lifecycle_delegate().items():
+        delegates = approvers._lifecycle_delegate(group=SALE_MANAGER_GROUP)
+        for approver, assignee in delegates.items():
             if assignee != self.env.user:
                 to_ask[assignee] = to_ask.get(assignee, self.sudo().browse()) | (
                     self.sudo().filtered(

@@ -95,25 +95,29 @@ class ResUsers(models.Model):
             and self.approval_away_from <= date <= self.approval_away_to
         )
 
-    def _lifecycle_delegate(self, date=None):
+    def _lifecycle_delegate(self, date=None, group=None):
         """``{user: assignee}`` for the users of ``self``: who receives the
         approval work meant for each user on ``date`` (today by default), their
         substitute while they are away, else themselves. One level only: a
-        substitute away too is still the assignee (no chains).
+        substitute away too is still the assignee (no chains). With ``group``
+        (an xml id), a substitute outside that group cannot do the work: it
+        stays with the user.
 
         The one helper that every approval flow (order review, cancellation
         approval) calls before it assigns activities."""
         date = date or fields.Date.context_today(self)
         # Everyone's absence is read to route work: not the caller's own data.
         users_sudo = self.sudo()
-        return {
-            user: (
-                user.approval_substitute_id.with_env(self.env)
-                if user_sudo._is_approval_away(date)
-                else user
-            )
-            for user, user_sudo in zip(self, users_sudo, strict=True)
-        }
+        delegates = {}
+        for user, user_sudo in zip(self, users_sudo, strict=True):
+            substitute = user_sudo.approval_substitute_id
+            if not user_sudo._is_approval_away(date) or (
+                group and not substitute.has_group(group)
+            ):
+                delegates[user] = user
+            else:
+                delegates[user] = substitute.with_env(self.env)
+        return delegates
 
     def _lifecycle_delegators(self, date=None):
         """The users for whom ``self`` (one user) decides on ``date`` (today by
