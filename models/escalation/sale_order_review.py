@@ -85,13 +85,10 @@ class SaleOrderReview(models.Model):
     @api.model
     def _get_escalation_candidates(self):
         """Pending reviews, not escalated yet, waiting for longer than their
-        rule allows."""
+        active rule allows."""
         now = fields.Datetime.now()
-        rules = (
-            self.env["sale.review.rule"]
-            .with_context(active_test=False)
-            .search([("escalate_after_days", ">", 0)])
-        )
+        # Archiving a rule stops its escalations.
+        rules = self.env["sale.review.rule"].search([("escalate_after_days", ">", 0)])
         overdue = []
         for days, day_rules in rules.grouped("escalate_after_days").items():
             limit = now - timedelta(days=days)

@@ -175,7 +175,8 @@ class SaleOrderReview(models.Model):
         approval waits for the user."""
         user = self.env.user
         pending = orders.review_ids.filtered(lambda review: review.state == "pending")
-        mine = pending.filtered(lambda review: review._is_current_reviewer(user))
+        # One domain for the batch: who may decide is read once.
+        mine = pending.filtered_domain(self._get_current_reviewer_domain(user))
         refused = orders - mine.order_id
         own = refused.filtered(
             lambda order: (
