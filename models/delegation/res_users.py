@@ -99,9 +99,9 @@ class ResUsers(models.Model):
         """``{user: assignee}`` for the users of ``self``: who receives the
         approval work meant for each user on ``date`` (today by default), their
         substitute while they are away, else themselves. One level only: a
-        substitute away too is still the assignee (no chains). With ``group``
-        (an xml id), a substitute outside that group cannot do the work: it
-        stays with the user.
+        substitute away too is still the assignee (no chains). A substitute
+        archived since, or outside ``group`` (an xml id) when given, cannot do
+        the work: it stays with the user.
 
         The one helper that every approval flow (order review, cancellation
         approval) calls before it assigns activities."""
@@ -111,8 +111,10 @@ class ResUsers(models.Model):
         delegates = {}
         for user, user_sudo in zip(self, users_sudo, strict=True):
             substitute = user_sudo.approval_substitute_id
-            if not user_sudo._is_approval_away(date) or (
-                group and not substitute.has_group(group)
+            if (
+                not user_sudo._is_approval_away(date)
+                or not substitute.active
+                or (group and not substitute.has_group(group))
             ):
                 delegates[user] = user
             else:
