@@ -19,7 +19,7 @@ ESCALATION_TYPE = "sale_order_lifecycle.mail_activity_type_order_escalation"
 class SaleOrderReview(models.Model):
     _inherit = "sale.order.review"  # pylint: disable=consider-merging-classes-inherited
 
-    pending_since = fields.Datetime(
+    asked_on = fields.Datetime(
         readonly=True,
         help="When the reviewers were asked: the days before escalation count "
         "from here.",
@@ -47,7 +47,7 @@ class SaleOrderReview(models.Model):
     def _schedule_activities(self):
         self.filtered(
             lambda review: review.state == "pending"
-        ).pending_since = fields.Datetime.now()
+        ).asked_on = fields.Datetime.now()
         return super()._schedule_activities()
 
     def _record_approval(self):
@@ -96,9 +96,9 @@ class SaleOrderReview(models.Model):
                 [
                     ("rule_id", "in", day_rules.ids),
                     "|",
-                    ("pending_since", "<=", limit),
+                    ("asked_on", "<=", limit),
                     "&",
-                    ("pending_since", "=", False),
+                    ("asked_on", "=", False),
                     ("create_date", "<=", limit),
                 ]
             )
