@@ -25,6 +25,7 @@
         "data/sale_order_cancel_reason_data.xml",
         "data/delivery_carrier_data.xml",
         "data/sale_order_notification_rule_data.xml",
+        "data/review_escalation_data.xml",
         "wizards/sale_order_reassign_wizard_views.xml",
         "wizards/sale_order_cancel_views.xml",
         "wizards/sale_mass_cancel_orders_views.xml",
@@ -69,6 +70,7 @@
         "demo/sale_review_demo.xml",
         "demo/availability_demo.xml",
         "demo/notification_demo.xml",
+        "demo/delegation_demo.xml",
     ],
     "assets": {
         "web.report_assets_pdf": [

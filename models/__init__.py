@@ -6,7 +6,8 @@
 # only reads the deliveries; availability (stock verdicts, overselling) reads
 # low_stock's figures and adds a review condition. analysis reads what all
 # of them store; notification applies its rules to the events that the others
-# report (_lifecycle_notify).
+# report (_lifecycle_notify). delegation and escalation add deciders to review
+# (delegation routes the cancellation approvals too).
 from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
@@ -16,6 +17,8 @@ from . import archive
 from . import reassign
 from . import cancel
 from . import review
+from . import delegation
+from . import escalation
 from . import accounting
 from . import fulfilment
 from . import availability

@@ -30,3 +30,5 @@ from . import test_accountant_workspace
 from . import test_availability
 from . import test_notification
 from . import test_notification_tour
+from . import test_review_delegation
+from . import test_review_escalation

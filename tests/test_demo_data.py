@@ -118,3 +118,18 @@ class TestDemoData(TransactionCase):
                 "sale_order_harbor_replenish_demo": "replenish",
             },
         )
+
+    def test_escalated_and_delegated_approvals(self):
+        admin = self.env.ref("base.user_admin")
+        lin = self.demo("user_lin_demo")
+        escalated = self.demo("sale_order_lotus_escalated_demo").review_ids
+        self.assertEqual(escalated.state, "pending")
+        self.assertEqual(escalated.escalation_user_id, admin)
+        self.assertTrue(escalated.escalated_on)
+        delegated = self.demo("sale_order_lotus_delegated_demo")
+        self.assertEqual(delegated.review_state, "pending")
+        self.assertEqual(lin.approval_substitute_id, admin)
+        self.assertEqual(
+            delegated.activity_ids.filtered("sale_review_id").user_id, admin
+        )
+        self.assertTrue(delegated.with_user(admin).review_can_decide)

@@ -417,16 +417,26 @@ class SaleOrder(models.Model):
         self._lifecycle_notify("cancel_requested")
         # The note is the requester's plain text.
         activity_note = text_to_html(reason.name + (f": {note}" if note else ""))
-        for approver in approvers:
-            # Only the approvers of each order's company hear of it.
-            orders_sudo = self.sudo().filtered(
-                lambda order, user=approver: order.company_id in user.company_ids
-            )
+        # Approvers away hand the request to their substitute when the
+        # substitute may decide it too (one activity per person and order).
+        # Only the approvers of each order's company hear of it.
+        to_ask = {}
+        delegates = approvers._lifecycle_delegate(group=SALE_MANAGER_GROUP)
+        for approver, assignee in delegates.items():
+            if assignee != self.env.user:
+                to_ask[assignee] = to_ask.get(assignee, self.sudo().browse()) | (
+                    self.sudo().filtered(
+                        lambda order, user=approver: (
+                            order.company_id in user.company_ids
+                        )
+                    )
+                )
+        for assignee, orders_sudo in to_ask.items():
             orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
                 CANCEL_APPROVAL,
                 summary=self.env._("Approve the cancellation"),
                 note=activity_note,
-                user_id=approver.id,
+                user_id=assignee.id,
             )
 
     def _reject_cancel_request(self, reason):

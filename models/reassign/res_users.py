@@ -5,7 +5,7 @@ from ..tools import is_sale_manager
 
 
 class ResUsers(models.Model):
-    _inherit = "res.users"
+    _inherit = "res.users"  # pylint: disable=consider-merging-classes-inherited
 
     @api.depends_context("sale_reassign_load")
     def _compute_display_name(self):

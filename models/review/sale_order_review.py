@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import (
@@ -113,15 +114,38 @@ class SaleOrderReview(models.Model):
     @api.model
     def _get_current_reviewer_domain(self, user):
         """The reviews that ``user`` may decide now: the one definition behind
-        the Approve and Reject buttons, the To Approve list and the decision."""
+        the Approve and Reject buttons, the To Approve list and the decision.
+        Who may decide comes from ``_get_decider_domains``; the salesperson
+        rule holds for all of them."""
+        return expression.AND(
+            [
+                [
+                    ("state", "=", "pending"),
+                    "|",
+                    ("forbid_self_approval", "=", False),
+                    ("order_id.user_id", "!=", user.id),
+                ],
+                expression.OR(self._get_decider_domains(user)),
+            ]
+        )
+
+    @api.model
+    def _get_decider_domains(self, user):
+        """Domains of the pending reviews ``user`` may decide, any of which
+        suffices: a reviewer who has not approved yet. Delegation and escalation
+        add theirs."""
         return [
-            ("state", "=", "pending"),
-            ("reviewer_user_ids", "in", user.id),
-            ("approved_user_ids", "not in", user.id),
-            "|",
-            ("forbid_self_approval", "=", False),
-            ("order_id.user_id", "!=", user.id),
+            [
+                ("reviewer_user_ids", "in", user.id),
+                ("approved_user_ids", "not in", user.id),
+            ]
         ]
+
+    def _get_acting_reviewers(self, user):
+        """The reviewers of this review in whose name ``user`` approves: the
+        user; delegation adds those away who named them substitute."""
+        self.ensure_one()
+        return user
 
     def _is_current_reviewer(self, user):
         """Whether ``user`` may decide this review now."""
@@ -151,7 +175,8 @@ class SaleOrderReview(models.Model):
         approval waits for the user."""
         user = self.env.user
         pending = orders.review_ids.filtered(lambda review: review.state == "pending")
-        mine = pending.filtered(lambda review: review._is_current_reviewer(user))
+        # One domain for the batch: who may decide is read once.
+        mine = pending.filtered_domain(self._get_current_reviewer_domain(user))
         refused = orders - mine.order_id
         own = refused.filtered(
             lambda order: (
@@ -322,6 +347,16 @@ class SaleOrderReview(models.Model):
         )
         model_id = self.env["ir.model"]._get_id("sale.order")
         today = fields.Date.context_today(self)
+        # Reviewers away hand their activities to their substitute; one
+        # activity per review and assignee.
+        assignees = pending.reviewer_user_ids._lifecycle_delegate(today)
+        targets = list(
+            dict.fromkeys(
+                (review, assignees[user])
+                for review in pending
+                for user in review.reviewer_user_ids - review.approved_user_ids
+            )
+        )
         vals_list = [
             {
                 "res_model_id": model_id,
@@ -337,8 +372,7 @@ class SaleOrderReview(models.Model):
                 "date_deadline": today,
                 "sale_review_id": review.id,
             }
-            for review in pending
-            for user in review.reviewer_user_ids - review.approved_user_ids
+            for review, user in targets
         ]
         # The reviewers may not write the order (a level opened by another
         # reviewer's decision): the activities are the workflow's, not theirs.
@@ -349,11 +383,8 @@ class SaleOrderReview(models.Model):
             .create(vals_list)
         )
         for user in activities_sudo.user_id:
-            user_orders = pending.filtered(
-                lambda review, user=user: (
-                    user in review.reviewer_user_ids
-                    and user not in review.approved_user_ids
-                )
+            user_orders = self.union(
+                *(review for review, assignee in targets if assignee == user)
             ).order_id
             notify_user(
                 self.env,
@@ -369,8 +400,11 @@ class SaleOrderReview(models.Model):
         """The current user approves the reviews of ``self``; those complete
         (any one reviewer, or every listed user) are decided."""
         user = self.env.user
+        acting = user
         for review in self.filtered(lambda review: review.approval_mode == "all"):
-            review.approved_user_ids = [Command.link(user.id)]
+            review_acting = review._get_acting_reviewers(user)
+            review.approved_user_ids = [Command.link(uid) for uid in review_acting.ids]
+            acting |= review_acting
         decided = self.filtered(
             lambda review: (
                 review.approval_mode == "any"
@@ -378,7 +412,7 @@ class SaleOrderReview(models.Model):
             )
         )
         feedback = self.env._("Approved by %(user)s.", user=user.name)
-        (self - decided)._close_activities(feedback, users=user)
+        (self - decided)._close_activities(feedback, users=acting)
         decided._close_activities(feedback)
         decided.write(decided._decision_values("approved"))
 

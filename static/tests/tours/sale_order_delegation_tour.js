@@ -1,0 +1,31 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("sale_order_lifecycle_delegation_approve", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Open the activity menu",
+            trigger: ".o-mail-ActivityMenu-counter",
+            run: "click",
+        },
+        {
+            content: "Open the sales order activities",
+            trigger: ".o-mail-ActivityGroup:contains(Sales Order)",
+            run: "click",
+        },
+        {
+            content: "Open the quotation the reviewer away was asked to approve",
+            trigger: ".o_data_row td[name=partner_id]:contains(Delegation Tour Customer)",
+            run: "click",
+        },
+        {
+            content: "Approve it on their behalf",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_review_approve]",
+            run: "click",
+        },
+        {
+            content: "The decision is recorded on behalf of the reviewer away",
+            trigger: ".o-mail-Message-body:contains(on behalf of Alma Away)",
+        },
+    ],
+});
