@@ -12,6 +12,7 @@ from . import low_stock
 from . import archive
 from . import reassign
 from . import cancel
+from . import cancel_reversal
 from . import review
 from . import accounting
 from . import fulfilment

@@ -58,6 +58,9 @@ MATRIX = {
     ("sale.order", "action_cancel_request_reject"): ADMIN,
     # Salespersons reassign their own orders only.
     ("sale.order", "action_open_reassign_wizard"): ADMIN,
+    # Open the documents of a reversed cancellation, behind their own rights.
+    ("sale.order", "action_view_cancel_returns"): ORDER_WRITERS,
+    ("sale.order", "action_view_cancel_credit_notes"): ORDER_WRITERS,
     ("sale.order.line", "create"): SALES,
     ("sale.order.line", "write"): ORDER_WRITERS,
     ("sale.order.line", "unlink"): SALES,
@@ -222,6 +225,11 @@ class TestAccessMatrix(LifecycleCommon):
             ).action_cancel_request_reject()
         elif key == ("sale.order", "action_open_reassign_wizard"):
             self.as_user(self.quotation(), user).action_open_reassign_wizard()
+        elif key in (
+            ("sale.order", "action_view_cancel_returns"),
+            ("sale.order", "action_view_cancel_credit_notes"),
+        ):
+            getattr(self.as_user(self.quotation(), user), method)()
         elif key == ("sale.order.line", "create"):
             order = self.quotation()
             self.as_user(self.env["sale.order.line"], user).create(

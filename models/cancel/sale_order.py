@@ -125,12 +125,13 @@ class SaleOrder(models.Model):
                     "form, or several with the Cancel action of the list."
                 )
             )
+        self._check_cancel_wizard_opening()
         return super().action_cancel()
 
     def action_cancel_request_approve(self):
         self._check_cancel_approver()
         pending = self._filter_cancel_pending()
-        pending._action_cancel()
+        pending._action_cancel_approved()
         pending.filtered(
             lambda order: order.cancel_reason_id.notify_customer
         )._send_cancel_mail()
@@ -179,6 +180,10 @@ class SaleOrder(models.Model):
     def _create_invoices(self, grouped=False, final=False, date=None):
         self._check_no_pending_cancellation()
         return super()._create_invoices(grouped=grouped, final=final, date=date)
+
+    def _action_cancel_approved(self):
+        """Cancel the orders whose cancellation request was just approved."""
+        self._action_cancel()
 
     def _show_cancel_wizard(self):
         # Drafts too go through the reason step, unless the reason is given.
@@ -269,40 +274,51 @@ class SaleOrder(models.Model):
             reasons = []
             if order.locked:
                 reasons.append(self.env._("it is locked: unlock it first"))
-            delivered = order.order_line.filtered(lambda line: line.qty_delivered > 0)
-            if delivered:
-                pickings = order.picking_ids.filtered(
-                    lambda p: p.state == "done" and p.picking_type_code == "outgoing"
-                )
-                reasons.append(
-                    self.env._(
-                        "goods were delivered (%(pickings)s): create a return first",
-                        pickings=", ".join(pickings.mapped("name"))
-                        or delivered[0].name,
-                    )
-                )
-            posted = order.invoice_ids.filtered(lambda move: move.state == "posted")
-            if (
-                posted
-                and order.currency_id.compare_amounts(
-                    sum(posted.mapped("amount_total_signed")), 0
-                )
-                > 0
-            ):
-                reasons.append(
-                    self.env._(
-                        "posted invoices not fully reversed (%(invoices)s): ask "
-                        "accounting for a credit note",
-                        invoices=", ".join(
-                            posted.filtered(
-                                lambda m: m.move_type == "out_invoice"
-                            ).mapped("name")
-                        ),
-                    )
-                )
+            reasons += order._get_cancel_document_blockers()
             if reasons:
                 blockers[order] = reasons
         return blockers
+
+    def _get_cancel_document_blockers(self):
+        """The reasons why the documents of the order (done deliveries,
+        posted invoices) forbid its cancellation as it is."""
+        self.ensure_one()
+        reasons = []
+        delivered = self.order_line.filtered(lambda line: line.qty_delivered > 0)
+        if delivered:
+            pickings = self._get_cancel_done_deliveries()
+            reasons.append(
+                self.env._(
+                    "goods were delivered (%(pickings)s): create a return first",
+                    pickings=", ".join(pickings.mapped("name")) or delivered[0].name,
+                )
+            )
+        posted = self.invoice_ids.filtered(lambda move: move.state == "posted")
+        if (
+            posted
+            and self.currency_id.compare_amounts(
+                sum(posted.mapped("amount_total_signed")), 0
+            )
+            > 0
+        ):
+            reasons.append(
+                self.env._(
+                    "posted invoices not fully reversed (%(invoices)s): ask "
+                    "accounting for a credit note",
+                    invoices=", ".join(
+                        posted.filtered(lambda m: m.move_type == "out_invoice").mapped(
+                            "name"
+                        )
+                    ),
+                )
+            )
+        return reasons
+
+    def _get_cancel_done_deliveries(self):
+        """The done deliveries to the customer of the orders."""
+        return self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        )
 
     def _check_cancel_allowed(self):
         blockers = self._get_cancel_blockers()
@@ -313,6 +329,12 @@ class SaleOrder(models.Model):
                     details=format_blockers(blockers),
                 )
             )
+
+    def _check_cancel_wizard_opening(self):
+        """Say at once why the order cannot be cancelled, before the wizard
+        asks for a reason."""
+        self._check_no_pending_cancellation()
+        self._check_cancel_allowed()
 
     def _check_no_pending_cancellation(self):
         pending = self._filter_cancel_pending()
@@ -402,9 +424,7 @@ class SaleOrder(models.Model):
                 "cancel_user_id": self.env.uid,
             }
         )
-        approvers = self.env.ref(SALE_MANAGER_GROUP).users.filtered(
-            lambda user: not user.share and user != self.env.user
-        )
+        approvers = self._cancel_approval_users()
         self._message_log_batch(
             bodies={
                 order.id: order._get_cancel_summary_html(requested=True)
@@ -424,6 +444,14 @@ class SaleOrder(models.Model):
                 note=activity_note,
                 user_id=approver.id,
             )
+
+    def _cancel_approval_users(self):
+        """The users who decide on the cancellation requests of ``self``: the
+        only place that chooses them, for the approval rules and delegation to
+        extend."""
+        return self.env.ref(SALE_MANAGER_GROUP).users.filtered(
+            lambda user: not user.share and user != self.env.user
+        )
 
     def _reject_cancel_request(self, reason):
         self._check_cancel_approver()
