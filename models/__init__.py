@@ -14,6 +14,7 @@ from . import reassign
 from . import cancel
 from . import cancel_reversal
 from . import review
+from . import cancel_approval
 from . import accounting
 from . import fulfilment
 from . import analysis

@@ -69,7 +69,10 @@ class SaleMassCancelOrders(models.TransientModel):
                 total=len(wizard.sale_order_ids),
             )
             if wizard.reason_id and to_cancel:
-                requested = to_cancel._cancel_needs_approval(wizard.reason_id)
+                reverse = wizard.reverse and wizard.can_reverse
+                requested = to_cancel._cancel_needs_approval(
+                    wizard.reason_id, reverse=reverse
+                )
                 if wizard.reverse and not is_sale_manager(self.env):
                     requested |= to_cancel._filter_cancel_needs_reversal().filtered(
                         "company_id.sale_cancel_reversal_approval"

@@ -53,7 +53,10 @@ class SaleOrderCancel(models.TransientModel):
         for wizard in self:
             order = wizard.order_id
             wizard.needs_approval = bool(
-                wizard.reason_id and order._cancel_needs_approval(wizard.reason_id)
+                wizard.reason_id
+                and order._cancel_needs_approval(
+                    wizard.reason_id, reverse=wizard.reverse and wizard.can_reverse
+                )
             ) or bool(
                 wizard.reverse
                 and wizard.can_reverse

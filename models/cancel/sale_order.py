@@ -132,8 +132,11 @@ class SaleOrder(models.Model):
         self._check_cancel_approver()
         pending = self._filter_cancel_pending()
         pending._action_cancel_approved()
+        # Orders with a higher approval level left are not cancelled yet.
         pending.filtered(
-            lambda order: order.cancel_reason_id.notify_customer
+            lambda order: (
+                order.state == "cancel" and order.cancel_reason_id.notify_customer
+            )
         )._send_cancel_mail()
         return True
 
@@ -348,12 +351,6 @@ class SaleOrder(models.Model):
             )
 
     def _check_cancel_approver(self):
-        if not is_sale_manager(self.env):
-            raise AccessError(
-                self.env._(
-                    "Only a Sales Administrator can decide on a cancellation request."
-                )
-            )
         own = self.filtered(lambda order: order.cancel_user_id == self.env.user)
         if own:
             raise AccessError(
@@ -363,10 +360,22 @@ class SaleOrder(models.Model):
                     orders=", ".join(own.mapped("name")),
                 )
             )
+        others = self.filtered(
+            lambda order: self.env.user not in order._cancel_approval_users()
+        )
+        if others:
+            raise AccessError(
+                self.env._(
+                    "You may not decide on the cancellation of %(orders)s: it "
+                    "waits for its approvers' decision.",
+                    orders=", ".join(others.mapped("name")),
+                )
+            )
 
-    def _cancel_needs_approval(self, reason):
+    def _cancel_needs_approval(self, reason, reverse=False):
         """Orders of ``self`` whose cancellation needs a Sales Administrator,
-        unless the current user is one."""
+        unless the current user is one. ``reverse``: the cancellation returns
+        the goods and credits the invoices."""
         if is_sale_manager(self.env):
             return self.browse()
         if reason.requires_approval:
@@ -424,33 +433,48 @@ class SaleOrder(models.Model):
                 "cancel_user_id": self.env.uid,
             }
         )
-        approvers = self._cancel_approval_users()
         self._message_log_batch(
             bodies={
                 order.id: order._get_cancel_summary_html(requested=True)
                 for order in self
             }
         )
-        # The note is the requester's plain text.
-        activity_note = text_to_html(reason.name + (f": {note}" if note else ""))
-        for approver in approvers:
-            # Only the approvers of each order's company hear of it.
+        self._schedule_cancel_approval_activities(
+            text_to_html(reason.name + (f": {note}" if note else ""))
+        )
+
+    def _schedule_cancel_approval_activities(self, note):
+        """An approval activity for each approver of each order."""
+        approvers = {order: order._cancel_approval_users() for order in self}
+        for approver in self.env["res.users"].union(*approvers.values()):
+            # The requester may not write the orders' activities.
             orders_sudo = self.sudo().filtered(
-                lambda order, user=approver: order.company_id in user.company_ids
+                lambda order, user=approver: user in approvers[order]
             )
             orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
                 CANCEL_APPROVAL,
                 summary=self.env._("Approve the cancellation"),
-                note=activity_note,
+                note=note,
                 user_id=approver.id,
             )
 
     def _cancel_approval_users(self):
-        """The users who decide on the cancellation requests of ``self``: the
+        """The users who decide on the cancellation request of the order: the
         only place that chooses them, for the approval rules and delegation to
-        extend."""
-        return self.env.ref(SALE_MANAGER_GROUP).users.filtered(
-            lambda user: not user.share and user != self.env.user
+        extend. Sales Administrators of its company, never the requester."""
+        self.ensure_one()
+        # Called for each order: the cached id, not env.ref()'s query.
+        group_id = self.env["ir.model.data"]._xmlid_to_res_id(SALE_MANAGER_GROUP)
+        return (
+            self.env["res.groups"]
+            .browse(group_id)
+            .users.filtered(
+                lambda user: (
+                    not user.share
+                    and self.company_id in user.company_ids
+                    and user != self.cancel_user_id
+                )
+            )
         )
 
     def _reject_cancel_request(self, reason):

@@ -250,13 +250,15 @@ class SaleOrder(models.Model):
             )
         plain = orders - reversing
         cancelled, requested = plain._cancel_with_reason(reason, note)
-        need_approval = reversing._cancel_needs_approval(reason)
+        need_approval = reversing._cancel_needs_approval(reason, reverse=True)
         if not is_sale_manager(self.env):
             need_approval |= reversing.filtered(
                 "company_id.sale_cancel_reversal_approval"
             )
         if need_approval:
-            need_approval._lifecycle_internal().write({"cancel_reverse": True})
+            need_approval._lifecycle_internal().with_context(mail_notrack=True).write(
+                {"cancel_reverse": True}
+            )
             need_approval._request_cancel_approval(reason, note)
         done, failed = (
             (reversing - need_approval)
@@ -301,7 +303,7 @@ class SaleOrder(models.Model):
         order_sudo = self.sudo().with_company(self.company_id)
         returns = order_sudo._cancel_create_returns()
         credit_notes = order_sudo._cancel_create_credit_notes()
-        self._lifecycle_internal().write(
+        self._lifecycle_internal().with_context(mail_notrack=True).write(
             {
                 "cancel_reverse": True,
                 "cancel_return_ids": [Command.link(r.id) for r in returns],
