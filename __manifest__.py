@@ -62,6 +62,7 @@
         "demo/product_demo.xml",
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/cancel_reversal_demo.xml",
         "demo/sale_review_demo.xml",
     ],
     "assets": {

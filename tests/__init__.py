@@ -8,6 +8,7 @@ from . import test_cancel
 from . import test_cancel_tour
 from . import test_cancel_reversal
 from . import test_cancel_approval
+from . import test_cancel_reversal_tour
 from . import test_low_stock
 from . import test_low_stock_tour
 from . import test_payment_status

@@ -101,3 +101,11 @@ class TestDemoData(TransactionCase):
             order.review_ids.filtered(lambda r: r.state == "pending").reviewer_user_ids,
         )
         self.assertTrue(self.demo("sale_order_maple_draft_demo").review_required)
+
+    def test_order_to_cancel_with_reversal(self):
+        order = self.demo("sale_order_lotus_reversal_demo")
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.picking_ids.mapped("state"), ["done"])
+        self.assertEqual(order.invoice_ids.mapped("state"), ["posted"])
+        self.assertEqual(order.order_line.qty_delivered, 2)
+        self.assertEqual(order.order_line.qty_invoiced, 2)

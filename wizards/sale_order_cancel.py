@@ -68,8 +68,10 @@ class SaleOrderCancel(models.TransientModel):
     def _compute_body(self):
         res = super()._compute_body()
         for wizard in self.filtered(lambda w: w.template_id and w.reason_id):
-            wizard.body = wizard.body + Markup("<p>%s</p>") % self.env._(
-                "Reason: %(reason)s", reason=wizard.reason_id.name
+            # In the customer's language, as the rest of the mail.
+            customer = wizard.with_context(lang=wizard.order_id.partner_id.lang)
+            wizard.body = wizard.body + Markup("<p>%s</p>") % customer.env._(
+                "Reason: %(reason)s", reason=customer.reason_id.name
             )
         return res
 
