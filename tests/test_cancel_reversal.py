@@ -377,6 +377,16 @@ class TestCancelReversal(ReversalMixin, LifecycleCommon):
         self.assertEqual(locked.state, "sale")
         self.assertIn(f"{locked.name}: it is locked", wizard.result_info)
 
+    def test_reason_note_required_with_reversal(self):
+        reason = self.env["sale.order.cancel.reason"].create(
+            {"name": "Other", "note_required": True}
+        )
+        order = self.create_finished_orders()
+        with self.assertRaisesRegex(UserError, "needs a note"):
+            order.with_user(self.sale_manager)._cancel_with_reversal(reason)
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.cancel_return_ids)
+
     def test_opening_the_wizard_says_why_at_once(self):
         locked = self.create_orders()
         locked.action_confirm()
@@ -439,6 +449,17 @@ class TestCancelReversalRpc(ReversalMixin, LifecycleHttpCommon):
         )
         self.assertEqual(error["name"], "odoo.exceptions.UserError")
         self.assertIn("goods were delivered", error["message"])
+        # The reversal's and the approval's fields are the workflow's.
+        for values in (
+            {"cancel_reverse": True},
+            {"cancel_return_ids": [Command.set(order.picking_ids.ids)]},
+            {"cancel_approver_id": self.sale_manager.id},
+            {"cancel_approval_level": 99},
+        ):
+            _result, error = self.call_kw("sale.order", "write", order.ids, values)
+            self.assertEqual(error["name"], "odoo.exceptions.UserError", values)
+            self.assertIn("workflow", error["message"])
         self.env.invalidate_all()
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.cancel_return_ids)
+        self.assertFalse(order.cancel_reverse)

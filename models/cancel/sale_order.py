@@ -403,14 +403,7 @@ class SaleOrder(models.Model):
         Nothing is applied when one order is refused. Returns the cancelled
         orders and those now waiting for approval.
         """
-        check_note(self.env, note, self.env._("cancellation note"))
-        if reason.note_required and not (note or "").strip():
-            raise UserError(
-                self.env._(
-                    "The reason %(reason)s needs a note explaining the cancellation.",
-                    reason=reason.name,
-                )
-            )
+        self._check_cancel_reason_note(reason, note)
         orders = self.filtered(lambda order: order.state != "cancel")
         orders._check_no_pending_cancellation()
         orders._check_cancel_allowed()
@@ -423,6 +416,17 @@ class SaleOrder(models.Model):
                 sale_cancel_reason_id=reason.id, sale_cancel_note=note
             )._action_cancel()
         return cancelled, requested
+
+    @api.model
+    def _check_cancel_reason_note(self, reason, note):
+        check_note(self.env, note, self.env._("cancellation note"))
+        if reason.note_required and not (note or "").strip():
+            raise UserError(
+                self.env._(
+                    "The reason %(reason)s needs a note explaining the cancellation.",
+                    reason=reason.name,
+                )
+            )
 
     def _request_cancel_approval(self, reason, note):
         self._lifecycle_internal().write(

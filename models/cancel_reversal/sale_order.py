@@ -233,6 +233,7 @@ class SaleOrder(models.Model):
         it untouched and the others go on. Returns the cancelled orders, those
         waiting for approval and ``{order: [reason]}`` for the failures.
         """
+        self._check_cancel_reason_note(reason, note)
         orders = self.filtered(lambda order: order.state != "cancel")
         reversing = orders._filter_cancel_needs_reversal()
         if not reversing:
