@@ -67,6 +67,7 @@
         "demo/product_demo.xml",
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/cancel_reversal_demo.xml",
         "demo/sale_review_demo.xml",
         "demo/availability_demo.xml",
         "demo/notification_demo.xml",

@@ -16,7 +16,9 @@ from . import low_stock
 from . import archive
 from . import reassign
 from . import cancel
+from . import cancel_reversal
 from . import review
+from . import cancel_approval
 from . import delegation
 from . import escalation
 from . import accounting

@@ -42,6 +42,31 @@ class ResCompany(models.Model):
         "a Sales Administrator's approval. Zero: no threshold.",
     )
 
+    sale_cancel_reversal = fields.Selection(
+        selection=[
+            ("none", "Nobody"),
+            ("manager", "Sales Administrators"),
+            ("user", "Every salesperson"),
+        ],
+        string="Reverse When Cancelling",
+        default="manager",
+        required=True,
+        help="Who may cancel a delivered or invoiced order by returning its goods "
+        "and crediting its invoices from the cancellation wizard. Nobody: such "
+        "orders are refused until returned and credited by hand.",
+    )
+    sale_cancel_return_validate = fields.Boolean(
+        string="Validate Cancellation Returns",
+        help="The returns created when cancelling a delivered order are validated "
+        "at once; otherwise they are left ready for the warehouse, with an activity "
+        "for the delivery's responsible.",
+    )
+    sale_cancel_reversal_approval = fields.Boolean(
+        string="Reversals Need Approval",
+        help="Cancelling a delivered or invoiced order with returns and credit "
+        "notes needs a Sales Administrator's approval, whatever the reason.",
+    )
+
     sale_review_auto_confirm = fields.Boolean(
         string="Confirm Orders on Final Approval",
         help="When the last review level approves, the order is confirmed at once; "

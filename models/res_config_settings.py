@@ -25,6 +25,18 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         currency_field="currency_id",
     )
+    sale_cancel_reversal = fields.Selection(
+        related="company_id.sale_cancel_reversal",
+        readonly=False,
+    )
+    sale_cancel_return_validate = fields.Boolean(
+        related="company_id.sale_cancel_return_validate",
+        readonly=False,
+    )
+    sale_cancel_reversal_approval = fields.Boolean(
+        related="company_id.sale_cancel_reversal_approval",
+        readonly=False,
+    )
     sale_review_auto_confirm = fields.Boolean(
         related="company_id.sale_review_auto_confirm",
         readonly=False,

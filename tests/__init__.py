@@ -6,6 +6,9 @@ from . import test_reassign
 from . import test_reassign_tour
 from . import test_cancel
 from . import test_cancel_tour
+from . import test_cancel_reversal
+from . import test_cancel_approval
+from . import test_cancel_reversal_tour
 from . import test_low_stock
 from . import test_low_stock_tour
 from . import test_payment_status

@@ -61,6 +61,9 @@ MATRIX = {
     # Switching short lines to Replenish on Order is a write of the lines.
     ("sale.order", "action_availability_replenish_on_order"): ORDER_WRITERS,
     ("sale.order.line", "action_availability_replenish_on_order"): ORDER_WRITERS,
+    # Open the documents of a reversed cancellation, behind their own rights.
+    ("sale.order", "action_view_cancel_returns"): ORDER_WRITERS,
+    ("sale.order", "action_view_cancel_credit_notes"): ORDER_WRITERS,
     ("sale.order.line", "create"): SALES,
     ("sale.order.line", "write"): ORDER_WRITERS,
     ("sale.order.line", "unlink"): SALES,
@@ -233,6 +236,11 @@ class TestAccessMatrix(LifecycleCommon):
             order = self.quotation(qty=1_000_000)
             records = order if model == "sale.order" else order.order_line
             self.as_user(records, user).action_availability_replenish_on_order()
+        elif key in (
+            ("sale.order", "action_view_cancel_returns"),
+            ("sale.order", "action_view_cancel_credit_notes"),
+        ):
+            getattr(self.as_user(self.quotation(), user), method)()
         elif key == ("sale.order.line", "create"):
             order = self.quotation()
             self.as_user(self.env["sale.order.line"], user).create(

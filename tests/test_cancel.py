@@ -342,12 +342,19 @@ class TestCancel(MockEmail, LifecycleCommon):
         self.assertIn(locked.name, wizard.blocked_info)
         self.assertIn(delivered.name, wizard.blocked_info)
         self.assertNotIn(fine[0].name, wizard.blocked_info)
+        self.assertEqual(
+            wizard.cancel_summary,
+            "3 of 6 selected orders will be cancelled. 1 of them wait for a Sales "
+            "Administrator's approval first.",
+        )
         result = wizard.action_mass_cancel()
-        message = result["params"]["message"]
+        # The result stays in the wizard, every refused order listed.
+        self.assertEqual(result["res_id"], wizard.id)
+        message = wizard.result_info
         self.assertEqual(fine.mapped("state"), ["cancel", "cancel"])
         self.assertEqual((locked | delivered).mapped("state"), ["sale", "sale"])
         self.assertEqual(big.cancel_request_state, "pending")
-        self.assertIn("2 orders cancelled", message)
+        self.assertIn("2 of 6 selected orders cancelled", message)
         self.assertIn(f"1 waiting for approval: {big.name}", message)
         self.assertIn(f"{locked.name}: it is locked", message)
 

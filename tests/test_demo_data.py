@@ -82,8 +82,9 @@ class TestDemoData(TransactionCase):
         self.assertTrue(tea_set.is_storable)
         main = self.env.ref("stock.warehouse0")
         south = self.demo("stock_warehouse_south_demo")
-        # Opening stock minus what the demo orders delivered or reserved.
-        self.assertEqual(tea_set.with_context(warehouse_id=main.id).qty_available, 44)
+        # Opening stock minus what the demo orders delivered or reserved (2 to
+        # the order to cancel with reversal).
+        self.assertEqual(tea_set.with_context(warehouse_id=main.id).qty_available, 42)
         self.assertEqual(tea_set.with_context(warehouse_id=south.id).qty_available, 20)
         self.assertEqual(tea_set.with_context(warehouse_id=south.id).free_qty, 15)
 
@@ -133,3 +134,11 @@ class TestDemoData(TransactionCase):
             delegated.activity_ids.filtered("sale_review_id").user_id, admin
         )
         self.assertTrue(delegated.with_user(admin).review_can_decide)
+
+    def test_order_to_cancel_with_reversal(self):
+        order = self.demo("sale_order_lotus_reversal_demo")
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.picking_ids.mapped("state"), ["done"])
+        self.assertEqual(order.invoice_ids.mapped("state"), ["posted"])
+        self.assertEqual(order.order_line.qty_delivered, 2)
+        self.assertEqual(order.order_line.qty_invoiced, 2)

@@ -125,14 +125,18 @@ class SaleOrder(models.Model):
                     "form, or several with the Cancel action of the list."
                 )
             )
+        self._check_cancel_wizard_opening()
         return super().action_cancel()
 
     def action_cancel_request_approve(self):
         self._check_cancel_approver()
         pending = self._filter_cancel_pending()
-        pending._action_cancel()
+        pending._action_cancel_approved()
+        # Orders with a higher approval level left are not cancelled yet.
         pending.filtered(
-            lambda order: order.cancel_reason_id.notify_customer
+            lambda order: (
+                order.state == "cancel" and order.cancel_reason_id.notify_customer
+            )
         )._send_cancel_mail()
         return True
 
@@ -179,6 +183,10 @@ class SaleOrder(models.Model):
     def _create_invoices(self, grouped=False, final=False, date=None):
         self._check_no_pending_cancellation()
         return super()._create_invoices(grouped=grouped, final=final, date=date)
+
+    def _action_cancel_approved(self):
+        """Cancel the orders whose cancellation request was just approved."""
+        self._action_cancel()
 
     def _show_cancel_wizard(self):
         # Drafts too go through the reason step, unless the reason is given.
@@ -271,40 +279,51 @@ class SaleOrder(models.Model):
             reasons = []
             if order.locked:
                 reasons.append(self.env._("it is locked: unlock it first"))
-            delivered = order.order_line.filtered(lambda line: line.qty_delivered > 0)
-            if delivered:
-                pickings = order.picking_ids.filtered(
-                    lambda p: p.state == "done" and p.picking_type_code == "outgoing"
-                )
-                reasons.append(
-                    self.env._(
-                        "goods were delivered (%(pickings)s): create a return first",
-                        pickings=", ".join(pickings.mapped("name"))
-                        or delivered[0].name,
-                    )
-                )
-            posted = order.invoice_ids.filtered(lambda move: move.state == "posted")
-            if (
-                posted
-                and order.currency_id.compare_amounts(
-                    sum(posted.mapped("amount_total_signed")), 0
-                )
-                > 0
-            ):
-                reasons.append(
-                    self.env._(
-                        "posted invoices not fully reversed (%(invoices)s): ask "
-                        "accounting for a credit note",
-                        invoices=", ".join(
-                            posted.filtered(
-                                lambda m: m.move_type == "out_invoice"
-                            ).mapped("name")
-                        ),
-                    )
-                )
+            reasons += order._get_cancel_document_blockers()
             if reasons:
                 blockers[order] = reasons
         return blockers
+
+    def _get_cancel_document_blockers(self):
+        """The reasons why the documents of the order (done deliveries,
+        posted invoices) forbid its cancellation as it is."""
+        self.ensure_one()
+        reasons = []
+        delivered = self.order_line.filtered(lambda line: line.qty_delivered > 0)
+        if delivered:
+            pickings = self._get_cancel_done_deliveries()
+            reasons.append(
+                self.env._(
+                    "goods were delivered (%(pickings)s): create a return first",
+                    pickings=", ".join(pickings.mapped("name")) or delivered[0].name,
+                )
+            )
+        posted = self.invoice_ids.filtered(lambda move: move.state == "posted")
+        if (
+            posted
+            and self.currency_id.compare_amounts(
+                sum(posted.mapped("amount_total_signed")), 0
+            )
+            > 0
+        ):
+            reasons.append(
+                self.env._(
+                    "posted invoices not fully reversed (%(invoices)s): ask "
+                    "accounting for a credit note",
+                    invoices=", ".join(
+                        posted.filtered(lambda m: m.move_type == "out_invoice").mapped(
+                            "name"
+                        )
+                    ),
+                )
+            )
+        return reasons
+
+    def _get_cancel_done_deliveries(self):
+        """The done deliveries to the customer of the orders."""
+        return self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        )
 
     def _check_cancel_allowed(self):
         blockers = self._get_cancel_blockers()
@@ -315,6 +334,12 @@ class SaleOrder(models.Model):
                     details=format_blockers(blockers),
                 )
             )
+
+    def _check_cancel_wizard_opening(self):
+        """Say at once why the order cannot be cancelled, before the wizard
+        asks for a reason."""
+        self._check_no_pending_cancellation()
+        self._check_cancel_allowed()
 
     def _check_no_pending_cancellation(self):
         pending = self._filter_cancel_pending()
@@ -328,12 +353,6 @@ class SaleOrder(models.Model):
             )
 
     def _check_cancel_approver(self):
-        if not is_sale_manager(self.env):
-            raise AccessError(
-                self.env._(
-                    "Only a Sales Administrator can decide on a cancellation request."
-                )
-            )
         own = self.filtered(lambda order: order.cancel_user_id == self.env.user)
         if own:
             raise AccessError(
@@ -343,10 +362,22 @@ class SaleOrder(models.Model):
                     orders=", ".join(own.mapped("name")),
                 )
             )
+        others = self.filtered(
+            lambda order: self.env.user not in order._cancel_approval_users()
+        )
+        if others:
+            raise AccessError(
+                self.env._(
+                    "You may not decide on the cancellation of %(orders)s: it "
+                    "waits for its approvers' decision.",
+                    orders=", ".join(others.mapped("name")),
+                )
+            )
 
-    def _cancel_needs_approval(self, reason):
+    def _cancel_needs_approval(self, reason, reverse=False):
         """Orders of ``self`` whose cancellation needs a Sales Administrator,
-        unless the current user is one."""
+        unless the current user is one. ``reverse``: the cancellation returns
+        the goods and credits the invoices."""
         if is_sale_manager(self.env):
             return self.browse()
         if reason.requires_approval:
@@ -374,14 +405,7 @@ class SaleOrder(models.Model):
         Nothing is applied when one order is refused. Returns the cancelled
         orders and those now waiting for approval.
         """
-        check_note(self.env, note, self.env._("cancellation note"))
-        if reason.note_required and not (note or "").strip():
-            raise UserError(
-                self.env._(
-                    "The reason %(reason)s needs a note explaining the cancellation.",
-                    reason=reason.name,
-                )
-            )
+        self._check_cancel_reason_note(reason, note)
         orders = self.filtered(lambda order: order.state != "cancel")
         orders._check_no_pending_cancellation()
         orders._check_cancel_allowed()
@@ -395,6 +419,17 @@ class SaleOrder(models.Model):
             )._action_cancel()
         return cancelled, requested
 
+    @api.model
+    def _check_cancel_reason_note(self, reason, note):
+        check_note(self.env, note, self.env._("cancellation note"))
+        if reason.note_required and not (note or "").strip():
+            raise UserError(
+                self.env._(
+                    "The reason %(reason)s needs a note explaining the cancellation.",
+                    reason=reason.name,
+                )
+            )
+
     def _request_cancel_approval(self, reason, note):
         self._lifecycle_internal().write(
             {
@@ -404,9 +439,6 @@ class SaleOrder(models.Model):
                 "cancel_user_id": self.env.uid,
             }
         )
-        approvers = self.env.ref(SALE_MANAGER_GROUP).users.filtered(
-            lambda user: not user.share and user != self.env.user
-        )
         self._lifecycle_log(
             {
                 order.id: order._get_cancel_summary_html(requested=True)
@@ -415,29 +447,49 @@ class SaleOrder(models.Model):
             "sale_order_lifecycle.mt_order_cancel_requested",
         )
         self._lifecycle_notify("cancel_requested")
-        # The note is the requester's plain text.
-        activity_note = text_to_html(reason.name + (f": {note}" if note else ""))
-        # Approvers away hand the request to their substitute when the
-        # substitute may decide it too (one activity per person and order).
-        # Only the approvers of each order's company hear of it.
-        to_ask = {}
-        delegates = approvers._lifecycle_delegate(group=SALE_MANAGER_GROUP)
-        for approver, assignee in delegates.items():
-            if assignee != self.env.user:
-                to_ask[assignee] = to_ask.get(assignee, self.sudo().browse()) | (
-                    self.sudo().filtered(
-                        lambda order, user=approver: (
-                            order.company_id in user.company_ids
-                        )
-                    )
-                )
-        for assignee, orders_sudo in to_ask.items():
+        self._schedule_cancel_approval_activities(
+            text_to_html(reason.name + (f": {note}" if note else ""))
+        )
+
+    def _schedule_cancel_approval_activities(self, note):
+        """An approval activity for each assignee of each order."""
+        assignees = {order: order._cancel_approval_assignees() for order in self}
+        for assignee in self.env["res.users"].union(*assignees.values()):
+            # The requester may not write the orders' activities.
+            orders_sudo = self.sudo().filtered(
+                lambda order, user=assignee: user in assignees[order]
+            )
             orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
                 CANCEL_APPROVAL,
                 summary=self.env._("Approve the cancellation"),
-                note=activity_note,
+                note=note,
                 user_id=assignee.id,
             )
+
+    def _cancel_approval_users(self):
+        """The users who decide on the cancellation request of the order: the
+        only place that chooses them, for the approval rules and delegation to
+        extend. Sales Administrators of its company, never the requester."""
+        self.ensure_one()
+        # Called for each order: the cached id, not env.ref()'s query.
+        group_id = self.env["ir.model.data"]._xmlid_to_res_id(SALE_MANAGER_GROUP)
+        return (
+            self.env["res.groups"]
+            .browse(group_id)
+            .users.filtered(
+                lambda user: (
+                    not user.share
+                    and self.company_id in user.company_ids
+                    and user != self.cancel_user_id
+                )
+            )
+        )
+
+    def _cancel_approval_assignees(self):
+        """Who gets the order's approval activity: its approvers (delegation
+        hands the work of those away to their substitute)."""
+        self.ensure_one()
+        return self._cancel_approval_users()
 
     def _reject_cancel_request(self, reason):
         self._check_cancel_approver()

@@ -39,6 +39,14 @@ class SaleReviewRule(models.Model):
     active = fields.Boolean(
         default=True,
     )
+    applies_to = fields.Selection(
+        selection=[("order", "Order Review"), ("cancel", "Cancellation")],
+        required=True,
+        default="order",
+        index=True,
+        help="Order Review: confirming a matching quotation needs these reviewers. "
+        "Cancellation: cancelling a matching order needs them.",
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,
@@ -238,16 +246,22 @@ class SaleReviewRule(models.Model):
         return users
 
     @api.model
-    def _match_orders(self, orders):
+    def _match_orders(self, orders, applies_to="order"):
         """Return ``{order: [(rule, [reason, ...]), ...]}`` for the active rules
-        of the orders' companies that apply to them, rules by level.
+        of the orders' companies that apply to them, rules by level; the rules
+        of order review, or of cancellation (``applies_to``).
 
         Each condition is evaluated for the whole batch at once, so the number of
         queries depends on the rules, not on the orders.
         """
         if not orders:
             return {}
-        rules = self.search([("company_id", "in", orders.company_id.ids)])
+        rules = self.search(
+            [
+                ("company_id", "in", orders.company_id.ids),
+                ("applies_to", "=", applies_to),
+            ]
+        )
         if not rules:
             return {}
         evaluator = ConditionEvaluator(orders)

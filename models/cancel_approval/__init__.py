@@ -1,0 +1,2 @@
+from . import sale_review_rule
+from . import sale_order
