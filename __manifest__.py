@@ -64,11 +64,13 @@
         "demo/product_demo.xml",
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/fulfilment_demo.xml",
         "demo/sale_review_demo.xml",
     ],
     "assets": {
         "web.report_assets_pdf": [
             "sale_order_lifecycle/static/src/scss/report_customer_statement.scss",
+            "sale_order_lifecycle/static/src/scss/report_shipping_list.scss",
         ],
         "web.assets_tests": [
             "sale_order_lifecycle/static/tests/tours/*.js",

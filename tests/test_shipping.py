@@ -2,6 +2,9 @@
 tracking number in the delivery confirmation and on the delivery slip, and the
 shipping list of the warehouse."""
 
+import subprocess
+import tempfile
+import unicodedata
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -12,7 +15,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
 
 from ..models.fulfilment import shipping_columns
-from .common import LifecycleCommon
+from .common import LifecycleCommon, LifecycleHttpCommon
 from .test_fulfilment import FulfilmentMixin
 
 DAY_ONE = datetime(2026, 11, 2, 9, 0)
@@ -349,3 +352,51 @@ class TestShippingDocuments(ShippingMixin, LifecycleCommon):
         wizard.warehouse_id = other_warehouse
         with self.assertRaises(UserError):
             wizard.action_print()
+
+
+@tagged("post_install", "-at_install")
+class TestShippingHttp(ShippingMixin, LifecycleHttpCommon):
+    def test_tour_salesperson_sees_shipping_and_tracking(self):
+        order, picking = self.confirmed_delivery()
+        self.ship(picking, ref="SF20261130")
+        self.assertEqual(order.shipping_status, "shipped")
+        self.start_tour(
+            "/odoo/action-sale.action_orders",
+            "sale_order_lifecycle_shipping",
+            login=self.salesman.login,
+        )
+
+    def test_shipping_list_pdf_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sale_order_lifecycle"], ["zh_CN"]
+        )
+        _order, picking = self.confirmed_delivery()
+        self.ship(picking, ref="SF7788")
+        pdf, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.stock_user)
+            .with_context(lang="zh_CN", force_report_rendering=True)
+            ._render_qweb_pdf(
+                "sale_order_lifecycle.action_report_shipping_list", picking.ids
+            )
+        )
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            text = subprocess.run(
+                ["pdftotext", "-enc", "UTF-8", file.name, "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            fonts = subprocess.run(
+                ["pdffonts", file.name], check=True, capture_output=True, text=True
+            ).stdout
+        # The CJK fonts map some glyphs to the Kangxi radicals: NFKC gives
+        # back the ideographs the template printed.
+        text = unicodedata.normalize("NFKC", text)
+        self.assertIn("CJK", fonts)
+        self.assertIn("发货清单", text)
+        self.assertIn("顺丰速运", text)
+        self.assertIn("SF7788", text)

@@ -40,11 +40,11 @@ class StockShippingListWizard(models.TransientModel):
         if not pickings:
             raise UserError(
                 self.env._(
-                    "No delivery of %(warehouse)s leaves on %(date)s%(courier)s: "
-                    "choose another day, warehouse or courier.",
+                    "No delivery of %(warehouse)s leaves on %(date)s (courier: "
+                    "%(courier)s): choose another day, warehouse or courier.",
                     warehouse=self.warehouse_id.name,
                     date=format_date(self.env, self.date),
-                    courier=f" ({self.carrier_id.name})" if self.carrier_id else "",
+                    courier=self.carrier_id.name or self.env._("any"),
                 )
             )
         return self.env.ref(
