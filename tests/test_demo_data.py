@@ -106,6 +106,7 @@ class TestDemoData(TransactionCase):
         shipped_late = self.demo("sale_order_harbor_shipped_late_demo")
         self.assertEqual(shipped_late.shipping_status, "late")
         self.assertEqual(shipped_late.delivery_tracking_refs, "SF1402026113")
+        self.assertFalse(shipped_late.has_discrepancy, "delivered and invoiced")
         waiting = self.demo("sale_order_lotus_late_demo")
         self.assertEqual(waiting.shipping_status, "not_shipped")
         self.assertEqual(waiting.shipping_carrier_id.name, "ZTO Express")
