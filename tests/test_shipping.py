@@ -243,6 +243,19 @@ class TestLateDeliveries(ShippingMixin, LifecycleCommon):
             self.run_check()
         self.assertFalse(self.activities())
 
+    def test_archived_responsible_falls_back_to_stock_managers(self):
+        gone = new_test_user(
+            self.env, login="sol_stock_gone", groups="stock.group_stock_user"
+        )
+        picking = self.late_deliveries(1, user=gone)
+        gone.active = False
+        with freeze_time(DAY_ONE + timedelta(days=3)):
+            self.run_check()
+        users = self.activities().user_id
+        self.assertNotIn(gone, users)
+        self.assertIn(self.stock_manager, users)
+        self.assertIn(picking.name, self.activities()[0].note)
+
     def test_deadline_alone_makes_a_delivery_late(self):
         picking = self.late_deliveries(1, user=self.stock_user)
         picking.scheduled_date = DAY_ONE + timedelta(days=30)

@@ -62,10 +62,10 @@ class StockPicking(models.Model):
         return min(dates) if dates else False
 
     def _get_late_responsibles(self, managers):
-        """Who must act on this late delivery: its responsible, else the stock
-        managers (``managers``) of its company."""
+        """Who must act on this late delivery: its responsible (still active),
+        else the stock managers (``managers``) of its company."""
         self.ensure_one()
-        if self.user_id:
+        if self.user_id.active:
             return self.user_id
         return managers.filtered(lambda user: self.company_id in user.company_ids)
 
