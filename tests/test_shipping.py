@@ -91,6 +91,12 @@ class TestShippingStatus(ShippingMixin, LifecycleCommon):
         self.assertEqual(promised.shipping_status, "late")
         self.assertEqual(leadtime.shipping_status, "late")
         self.assertEqual(on_time.shipping_status, "shipped")
+        # Done later on the promised day is on time.
+        with freeze_time(DAY_ONE):
+            same_day, same_day_picking = self.confirmed_delivery()
+        with freeze_time(DAY_ONE + timedelta(hours=5)):
+            self.ship(same_day_picking)
+        self.assertEqual(same_day.shipping_status, "shipped")
         # A cancelled delivery does not count.
         cancelled, cancelled_picking = self.confirmed_delivery()
         cancelled_picking.action_cancel()

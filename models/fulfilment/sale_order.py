@@ -113,8 +113,11 @@ class SaleOrder(models.Model):
             else:
                 promise = order._get_shipping_promise_date()
                 last_done = max(done.mapped("date_done"))
+                # By day (UTC): done on the promised day is on time.
                 order.shipping_status = (
-                    "late" if promise and last_done > promise else "shipped"
+                    "late"
+                    if promise and last_done.date() > promise.date()
+                    else "shipped"
                 )
 
     def _search_delivery_tracking_refs(self, operator, value):

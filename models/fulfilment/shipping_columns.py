@@ -18,7 +18,8 @@ COLUMNS = {
 
 # The promised date of an order, as in the Order Lifecycle report: the
 # commitment date, else the order date plus the lines' lead time (the longest
-# when the order ships at once, the shortest otherwise).
+# when the order ships at once, the shortest otherwise). Late is by day (UTC):
+# a delivery done on the promised day is on time.
 PROMISE = SQL(
     """COALESCE(so.commitment_date,
                 so.date_order + CASE WHEN so.picking_policy = 'one'
@@ -62,7 +63,7 @@ def fill(cr):
                    shipping_status = CASE
                        WHEN d.done = 0 THEN 'not_shipped'
                        WHEN d.done < d.total THEN 'partial'
-                       WHEN d.last_done > %(promise)s THEN 'late'
+                       WHEN d.last_done::date > (%(promise)s)::date THEN 'late'
                        ELSE 'shipped'
                    END
               FROM deliveries d
