@@ -3,7 +3,7 @@
     "name": "Sales Order Lifecycle",
     "summary": "Review, cancellation, archive, reassignment, low-stock alerts, "
     "courier tracking and payment follow-up for sales orders",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/Sales",
     "author": "Lifecycle Addons",
     "license": "LGPL-3",
@@ -32,6 +32,7 @@
         "wizards/sale_order_cancel_reject_wizard_views.xml",
         "wizards/customer_statement_wizard_views.xml",
         "wizards/sale_order_review_reject_wizard_views.xml",
+        "wizards/stock_shipping_list_wizard_views.xml",
         "views/sale_order_views.xml",
         "views/sale_order_accounting_views.xml",
         "views/sale_order_review_views.xml",
@@ -58,6 +59,7 @@
         "reports/stock_low_stock_report.xml",
         "reports/report_customer_statement.xml",
         "reports/sale_order_review_report.xml",
+        "reports/stock_shipping_list_report.xml",
         "views/res_config_settings_views.xml",
         "views/sale_order_availability_views.xml",
         "views/sale_lifecycle_dashboard_views.xml",
@@ -68,6 +70,7 @@
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/cancel_reversal_demo.xml",
+        "demo/fulfilment_demo.xml",
         "demo/sale_review_demo.xml",
         "demo/availability_demo.xml",
         "demo/notification_demo.xml",
@@ -76,11 +79,13 @@
     "assets": {
         "web.report_assets_pdf": [
             "sale_order_lifecycle/static/src/scss/report_customer_statement.scss",
+            "sale_order_lifecycle/static/src/scss/report_shipping_list.scss",
         ],
         "web.assets_tests": [
             "sale_order_lifecycle/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

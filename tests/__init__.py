@@ -35,3 +35,4 @@ from . import test_notification
 from . import test_notification_tour
 from . import test_review_delegation
 from . import test_review_escalation
+from . import test_shipping

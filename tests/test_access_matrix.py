@@ -98,6 +98,7 @@ MATRIX = {
     ("customer.statement.wizard", "action_print"): ACCOUNTING,
     ("customer.statement.wizard", "action_preview"): ACCOUNTING,
     ("customer.statement.wizard", "action_send"): ACCOUNTING,
+    ("stock.shipping.list.wizard", "action_print"): STOCK,
 }
 
 
@@ -352,6 +353,14 @@ class TestAccessMatrix(LifecycleCommon):
                 },
             )
             getattr(wizard, method)()
+        elif key == ("stock.shipping.list.wizard", "action_print"):
+            order = self.create_orders()
+            order.action_confirm()
+            self.wizard(
+                user,
+                model,
+                {"date": fields.Date.today(), "warehouse_id": self.warehouse.id},
+            ).action_print()
         else:
             raise AssertionError(f"no call written for {key}")
 

@@ -142,3 +142,31 @@ class TestDemoData(TransactionCase):
         self.assertEqual(order.invoice_ids.mapped("state"), ["posted"])
         self.assertEqual(order.order_line.qty_delivered, 2)
         self.assertEqual(order.order_line.qty_invoiced, 2)
+
+    def test_late_deliveries(self):
+        shipped_late = self.demo("sale_order_harbor_shipped_late_demo")
+        self.assertEqual(shipped_late.shipping_status, "late")
+        self.assertEqual(shipped_late.delivery_tracking_refs, "SF1402026113")
+        self.assertFalse(shipped_late.has_discrepancy, "delivered and invoiced")
+        waiting = self.demo("sale_order_lotus_late_demo")
+        self.assertEqual(waiting.shipping_status, "not_shipped")
+        self.assertEqual(waiting.shipping_carrier_id.name, "ZTO Express")
+        picking = waiting.picking_ids
+        self.assertLess(
+            picking.scheduled_date.date(), fields.Date.context_today(picking)
+        )
+        self.env["stock.picking"]._cron_report_late_deliveries()
+        activity = self.env["mail.activity"].search(
+            [
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref(
+                        "sale_order_lifecycle.mail_activity_type_late_delivery"
+                    ).id,
+                ),
+                ("user_id", "=", self.env.ref("base.user_admin").id),
+            ]
+        )
+        self.assertEqual(len(activity), 1)
+        self.assertIn(picking.name, activity.note)

@@ -6,3 +6,4 @@ from . import sale_order_cancel_reject_wizard
 from . import sale_order_reassign_wizard
 from . import customer_statement_wizard
 from . import sale_order_review_reject_wizard
+from . import stock_shipping_list_wizard

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools.sql import column_exists
+
+from . import shipping_columns
 
 
 class SaleOrder(models.Model):
@@ -19,6 +24,46 @@ class SaleOrder(models.Model):
         help="Each delivery of the order with its courier and tracking number, "
         "linked to the courier's tracking page.",
     )
+    shipping_status = fields.Selection(
+        selection=[
+            ("not_shipped", "Not Shipped"),
+            ("partial", "Partially Shipped"),
+            ("shipped", "Shipped"),
+            ("late", "Delivered Late"),
+        ],
+        compute="_compute_shipping_status",
+        store=True,
+        index=True,
+        help="From the order's outgoing deliveries (cancelled ones left out): "
+        "Not Shipped while none is done; Partially Shipped while some are done "
+        "and others still open; Shipped when all are done, the last one by the "
+        "promised date (the commitment date, else the date expected from the "
+        "products' lead times); Delivered Late when it was done after it. Empty "
+        "for orders with nothing to deliver.",
+    )
+    shipping_carrier_id = fields.Many2one(
+        comodel_name="delivery.carrier",
+        string="Courier",
+        compute="_compute_shipping_status",
+        store=True,
+        index="btree_not_null",
+        help="The courier of the order's latest delivery that has one.",
+    )
+
+    # ------------------------------------------------------------------
+    # Schema
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        # On a long history the ORM would read every order's deliveries to
+        # compute these columns: SQL fills them when they are created.
+        if not column_exists(self.env.cr, self._table, "shipping_status"):
+            shipping_columns.fill(self.env.cr)
+        return super()._auto_init()
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
 
     @api.depends(
         "picking_ids.state",
@@ -37,6 +82,43 @@ class SaleOrder(models.Model):
                 if pickings
                 else False
             )
+
+    @api.depends(
+        "commitment_date",
+        "date_order",
+        "picking_policy",
+        "order_line.customer_lead",
+        "order_line.display_type",
+        "picking_ids.state",
+        "picking_ids.date_done",
+        "picking_ids.carrier_id",
+        "picking_ids.picking_type_id",
+    )
+    def _compute_shipping_status(self):
+        # The SQL of shipping_columns.fill computes the same at install.
+        for order in self:
+            deliveries = order.picking_ids.filtered(
+                lambda p: p.picking_type_id.code == "outgoing" and p.state != "cancel"
+            ).sorted("id")
+            done = deliveries.filtered(lambda p: p.state == "done")
+            order.shipping_carrier_id = deliveries.filtered("carrier_id")[
+                -1:
+            ].carrier_id
+            if not deliveries:
+                order.shipping_status = False
+            elif not done:
+                order.shipping_status = "not_shipped"
+            elif done != deliveries:
+                order.shipping_status = "partial"
+            else:
+                promise = order._get_shipping_promise_date()
+                last_done = max(done.mapped("date_done"))
+                # By day (UTC): done on the promised day is on time.
+                order.shipping_status = (
+                    "late"
+                    if promise and last_done.date() > promise.date()
+                    else "shipped"
+                )
 
     def _search_delivery_tracking_refs(self, operator, value):
         # One delivery must be outgoing and have the number.
@@ -62,6 +144,22 @@ class SaleOrder(models.Model):
                 and (p.carrier_id or p.carrier_tracking_ref)
             )
         ).sorted("id")
+
+    def _get_shipping_promise_date(self):
+        """The date the order promised its goods: the commitment date, else
+        the order date plus the lines' lead time (the longest when the order
+        ships at once, the shortest otherwise), as the Order Lifecycle report
+        counts it."""
+        self.ensure_one()
+        if self.commitment_date:
+            return self.commitment_date
+        leads = self.order_line.filtered(lambda line: not line.display_type).mapped(
+            "customer_lead"
+        )
+        if not leads or not self.date_order:
+            return False
+        lead = max(leads) if self.picking_policy == "one" else min(leads)
+        return self.date_order + timedelta(days=lead)
 
     @api.model
     def _delivery_tracking_line(self, picking):
