@@ -162,7 +162,20 @@ class SaleOrder(models.Model):
     def _get_lifecycle_protected_fields(self):
         """``{field name: how it changes}`` for the fields that only the
         workflow writes; each capability adds its own."""
+        computed = self.env._("computed from the order and its documents")
         return {
+            # The addon's stored computations (payment status, discrepancies,
+            # verdicts, shipping status...): the ORM would store a caller's
+            # value for a field without inverse until its next recomputation.
+            **{
+                name: computed
+                for name, field in self._fields.items()
+                if field._module == MODULE
+                and field.store
+                and field.compute
+                and field.readonly
+                and not field.inverse
+            },
             "state": self.env._("with Confirm, Cancel or Set to Quotation"),
             "origin_order_id": self.env._("by duplicating an order"),
         }

@@ -23,6 +23,12 @@ PROTECTED_FIELDS = {
     "discrepancy_notified": True,
     "origin_order_id": None,
     "previous_user_ids": None,
+    # The addon's stored computations.
+    "payment_status": "paid",
+    "amount_due": 0.5,
+    "has_discrepancy": True,
+    "shipping_status": "shipped",
+    "availability_state": "available",
 }
 HOSTILE_HTML = (
     '<a href="https://evil.example/x">click</a><img src="https://evil.example/t.png">'
