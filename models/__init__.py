@@ -3,7 +3,8 @@
 # extends them with super(); the capabilities then follow in the order in which
 # they depend on one another: low_stock gives review its stock figures, review
 # extends the cancellation hook; fulfilment (couriers and tracking numbers)
-# only reads the deliveries. analysis reads what all of them store.
+# only reads the deliveries. analysis reads what all of them store; statement
+# (the register of customer statements) reads the receivable ledger.
 from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
@@ -16,3 +17,4 @@ from . import review
 from . import accounting
 from . import fulfilment
 from . import analysis
+from . import statement

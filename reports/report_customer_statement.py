@@ -147,6 +147,7 @@ class ReportCustomerStatement(models.AbstractModel):
             rows.append(
                 {
                     "date": line.date,
+                    "move_id": move.id,
                     "reference": move.name,
                     "label": move.ref or line.name or "",
                     "kind": self._kind(move),
@@ -186,13 +187,16 @@ class ReportCustomerStatement(models.AbstractModel):
 
     @api.model
     def _kind(self, move):
+        """What the line is, as a code: the template prints its label in the
+        customer's language (a label translated here would be in the language
+        of whoever prints)."""
         if move.move_type == "out_invoice":
-            return self.env._("Invoice")
+            return "invoice"
         if move.move_type == "out_refund":
-            return self.env._("Credit Note")
+            return "credit_note"
         if move.origin_payment_id or move.statement_line_id:
-            return self.env._("Payment")
-        return self.env._("Entry")
+            return "payment"
+        return "entry"
 
     @api.model
     def _get_ageing(self, lines, date_to):

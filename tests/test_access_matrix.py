@@ -89,6 +89,8 @@ MATRIX = {
     ("customer.statement.wizard", "action_print"): ACCOUNTING,
     ("customer.statement.wizard", "action_preview"): ACCOUNTING,
     ("customer.statement.wizard", "action_send"): ACCOUNTING,
+    ("customer.statement.wizard", "action_generate"): ACCOUNTING,
+    ("customer.statement", "action_send"): ACCOUNTING,
 }
 
 
@@ -313,6 +315,14 @@ class TestAccessMatrix(LifecycleCommon):
             self.wizard(
                 user, model, {"order_ids": order.ids, "reason": "Too cheap"}
             ).action_reject()
+        elif key == ("customer.statement", "action_send"):
+            statement = self.env["customer.statement"]._generate(
+                self.customer,
+                self.company,
+                fields.Date.today(),
+                fields.Date.today(),
+            )
+            self.as_user(statement, user).action_send()
         elif model == "customer.statement.wizard":
             wizard = self.wizard(
                 user,
