@@ -29,3 +29,4 @@ from . import test_fulfilment
 from . import test_accountant_workspace
 from . import test_statement_register
 from . import test_statement_portal
+from . import test_statement_register_tour

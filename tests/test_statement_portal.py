@@ -94,9 +94,7 @@ class TestStatementPortal(LifecycleHttpCommon):
                 response = self.page(self.statement, token)
                 self.assertIn(response.status_code, (302, 303))
                 self.assertNotIn(self.statement.name, response.text)
-                self.assertIn(
-                    "error", self.confirm(self.statement, token)
-                )
+                self.assertIn("error", self.confirm(self.statement, token))
                 self.dispute(self.statement, token, "Not ours")
         self.statement.invalidate_recordset()
         self.assertEqual(self.statement.state, "sent")
@@ -111,7 +109,8 @@ class TestStatementPortal(LifecycleHttpCommon):
         self.assertTrue(self.statement.answer_date)
         self.assertTrue(self.statement.answer_signature)
         self.assertIn(
-            "Statement confirmed by Li Na", str(self.statement.message_ids.mapped("body"))
+            "Statement confirmed by Li Na",
+            str(self.statement.message_ids.mapped("body")),
         )
         again = self.confirm(self.statement, self.statement.access_token, name="Bob")
         self.assertIn("cannot be answered", again["error"])

@@ -93,9 +93,7 @@ class CustomerStatementWizard(models.TransientModel):
     def action_generate(self):
         """Draft statements in the register, to check before sending."""
         statements = self._generate()
-        return statements._get_records_action(
-            name=self.env._("Statements"), context={}
-        )
+        return statements._get_records_action(name=self.env._("Statements"), context={})
 
     def action_send(self):
         """One statement per customer in the register, mailed with its PDF

@@ -105,7 +105,6 @@ class CustomerStatement(models.Model):
     )
     sent_by_id = fields.Many2one(
         comodel_name="res.users",
-        string="Sent By",
         readonly=True,
     )
     sent_on = fields.Datetime(readonly=True)
@@ -128,7 +127,7 @@ class CustomerStatement(models.Model):
     )
     attachment_id = fields.Many2one(
         comodel_name="ir.attachment",
-        string="PDF",
+        string="Statement PDF",
         readonly=True,
         copy=False,
     )
@@ -137,8 +136,10 @@ class CustomerStatement(models.Model):
         (
             "period_unique",
             "unique(partner_id, company_id, date_from, date_to)",
-            "There is already a statement of this customer for this period and "
-            "company.",
+            (
+                "There is already a statement of this customer for this period "
+                "and company."
+            ),
         ),
         (
             "period_order",
@@ -148,9 +149,10 @@ class CustomerStatement(models.Model):
     ]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for statement in self:
             statement.access_url = f"/my/statements/{statement.id}"
+        return res
 
     def _get_report_base_filename(self):
         self.ensure_one()
@@ -234,9 +236,7 @@ class CustomerStatement(models.Model):
             "opening": self.opening_balance,
             "closing": self.closing_balance,
             "currency": self.currency_id,
-            "ageing": {
-                bucket: self[field] for bucket, field in BUCKET_FIELDS.items()
-            },
+            "ageing": {bucket: self[field] for bucket, field in BUCKET_FIELDS.items()},
             "lines": [
                 {
                     "date": line.date,
@@ -410,9 +410,9 @@ class CustomerStatement(models.Model):
             raise UserError(
                 self.env._(
                     "This statement cannot be answered: it is %(state)s.",
-                    state=dict(
-                        self._fields["state"]._description_selection(self.env)
-                    )[self.state].lower(),
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ].lower(),
                 )
             )
 
@@ -576,7 +576,8 @@ class CustomerStatement(models.Model):
             )
         statements.write({"reminded_on": now})
         resend = statements.filtered(
-            lambda statement: statement.company_id.statement_resend
-            and statement.attachment_id
+            lambda statement: (
+                statement.company_id.statement_resend and statement.attachment_id
+            )
         )
         resend._mail({statement: statement.attachment_id for statement in resend})

@@ -19,7 +19,6 @@ class CustomerStatementLine(models.Model):
 
     statement_id = fields.Many2one(
         comodel_name="customer.statement",
-        string="Statement",
         required=True,
         ondelete="cascade",
         index=True,

@@ -46,8 +46,7 @@ class ResCompany(models.Model):
             if not 1 <= company.statement_monthly_day <= 28:
                 raise ValidationError(
                     self.env._(
-                        "Choose a statement day between 1 and 28 (every month has "
-                        "it)."
+                        "Choose a statement day between 1 and 28 (every month has it)."
                     )
                 )
             if company.statement_reminder_days < 0:
