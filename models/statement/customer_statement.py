@@ -198,35 +198,39 @@ class CustomerStatement(models.Model):
         self.check_access("read")
 
     @api.model
-    def _figures(self, partner, company, date_from, date_to):
-        """The statement's stored values, from the receivable ledger."""
-        figures = self.env[
+    def _figures(self, customers, company, date_from, date_to):
+        """``{customer: values}``, the stored values of the customers'
+        statements, read from the receivable ledger at once."""
+        statements = self.env[
             "report.sale_order_lifecycle.report_customer_statement"
-        ]._get_statement(partner, date_from, date_to, company)
+        ]._get_statements(customers, date_from, date_to, company)
         return {
-            "opening_balance": figures["opening"],
-            "closing_balance": figures["closing"],
-            **{
-                field: figures["ageing"][bucket]
-                for bucket, field in BUCKET_FIELDS.items()
-            },
-            "line_ids": [
-                Command.create(
-                    {
-                        "sequence": sequence,
-                        "date": line["date"],
-                        "move_id": line["move_id"],
-                        "kind": line["kind"],
-                        "reference": line["reference"],
-                        "label": line["label"],
-                        "orders": line["orders"],
-                        "debit": line["debit"],
-                        "credit": line["credit"],
-                        "balance": line["balance"],
-                    }
-                )
-                for sequence, line in enumerate(figures["lines"])
-            ],
+            customer: {
+                "opening_balance": figures["opening"],
+                "closing_balance": figures["closing"],
+                **{
+                    field: figures["ageing"][bucket]
+                    for bucket, field in BUCKET_FIELDS.items()
+                },
+                "line_ids": [
+                    Command.create(
+                        {
+                            "sequence": sequence,
+                            "date": line["date"],
+                            "move_id": line["move_id"],
+                            "kind": line["kind"],
+                            "reference": line["reference"],
+                            "label": line["label"],
+                            "orders": line["orders"],
+                            "debit": line["debit"],
+                            "credit": line["credit"],
+                            "balance": line["balance"],
+                        }
+                    )
+                    for sequence, line in enumerate(figures["lines"])
+                ],
+            }
+            for customer, figures in statements.items()
         }
 
     def _report_figures(self):
@@ -302,6 +306,7 @@ class CustomerStatement(models.Model):
                 self.env.user if not self.env.user._is_superuser() else user
             )
         sequence_sudo = self.env["ir.sequence"].sudo()
+        figures = self._figures(missing, company, date_from, date_to)
         created = statements_sudo.create(
             [
                 {
@@ -311,7 +316,7 @@ class CustomerStatement(models.Model):
                     "date_from": date_from,
                     "date_to": date_to,
                     "user_id": user.id if user else False,
-                    **self._figures(customer, company, date_from, date_to),
+                    **figures[customer],
                 }
                 for customer in missing
             ]
@@ -322,15 +327,15 @@ class CustomerStatement(models.Model):
         """Read the ledger again for draft statements (never for sent ones)."""
         drafts_sudo = self.sudo().filtered(lambda statement: statement.state == "draft")
         drafts_sudo.line_ids.unlink()
+        periods = defaultdict(drafts_sudo.browse)
         for statement in drafts_sudo:
-            statement.write(
-                self._figures(
-                    statement.partner_id,
-                    statement.company_id,
-                    statement.date_from,
-                    statement.date_to,
-                )
+            periods[statement.company_id, statement.date_from, statement.date_to] |= (
+                statement
             )
+        for (company, date_from, date_to), statements in periods.items():
+            figures = self._figures(statements.partner_id, company, date_from, date_to)
+            for statement in statements:
+                statement.write(figures[statement.partner_id])
 
     def _render_pdf(self):
         """``{statement: attachment}``, the PDF of each statement in its
