@@ -101,3 +101,14 @@ class TestDemoData(TransactionCase):
             order.review_ids.filtered(lambda r: r.state == "pending").reviewer_user_ids,
         )
         self.assertTrue(self.demo("sale_order_maple_draft_demo").review_required)
+
+    def test_statements_sent_and_confirmed(self):
+        harbor = self.demo("res_partner_harbor_demo")
+        statements = self.env["customer.statement"].search(
+            [("partner_id", "=", harbor.id)], order="date_to"
+        )
+        self.assertEqual(statements.mapped("state"), ["confirmed", "sent"])
+        confirmed, sent = statements
+        self.assertEqual(confirmed.answer_name, "Grace Lin")
+        self.assertTrue(confirmed.line_ids, "the overdue invoice")
+        self.assertTrue(sent.attachment_id)
