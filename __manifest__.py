@@ -22,6 +22,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
+        "data/customer_statement_data.xml",
         "data/sale_order_cancel_reason_data.xml",
         "data/delivery_carrier_data.xml",
         "data/sale_order_notification_rule_data.xml",
@@ -58,6 +59,8 @@
         "views/sale_return_alert_views.xml",
         "reports/stock_low_stock_report.xml",
         "reports/report_customer_statement.xml",
+        "views/customer_statement_views.xml",
+        "views/customer_statement_portal_templates.xml",
         "reports/sale_order_review_report.xml",
         "reports/stock_shipping_list_report.xml",
         "views/res_config_settings_views.xml",
@@ -75,6 +78,7 @@
         "demo/availability_demo.xml",
         "demo/notification_demo.xml",
         "demo/delegation_demo.xml",
+        "demo/customer_statement_demo.xml",
     ],
     "assets": {
         "web.report_assets_pdf": [

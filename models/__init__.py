@@ -7,7 +7,8 @@
 # low_stock's figures and adds a review condition. analysis reads what all
 # of them store; notification applies its rules to the events that the others
 # report (_lifecycle_notify). delegation and escalation add deciders to review
-# (delegation routes the cancellation approvals too).
+# (delegation routes the cancellation approvals too). statement (the register
+# of customer statements) reads the receivable ledger.
 from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
@@ -26,3 +27,4 @@ from . import fulfilment
 from . import availability
 from . import analysis
 from . import notification
+from . import statement

@@ -1,1 +1,2 @@
 from . import report_customer_statement
+from . import report_customer_statement_register

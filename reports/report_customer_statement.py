@@ -90,6 +90,7 @@ class ReportCustomerStatement(models.AbstractModel):
                 )
             ) from error
         partners = self.env["res.partner"].browse(docids or data.get("partner_ids"))
+        figures = self._get_statements(partners, date_from, date_to, company)
         return {
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
@@ -98,7 +99,7 @@ class ReportCustomerStatement(models.AbstractModel):
             "date_from": date_from,
             "date_to": date_to,
             "statements": {
-                partner.id: self._get_statement(partner, date_from, date_to, company)
+                partner.id: figures[partner.commercial_partner_id]
                 for partner in partners
             },
             "formatters": {
@@ -113,61 +114,85 @@ class ReportCustomerStatement(models.AbstractModel):
     def _get_statement(self, partner, date_from, date_to, company):
         """Receivable ledger of the customer over the period, in company currency:
         opening balance, movements with running balance, closing balance, and
-        what is open at the end date by age (reconciliations after it undone).
-        A constant number of queries, whatever the number of lines."""
-        commercial = partner.commercial_partner_id
+        what is open at the end date by age (reconciliations after it undone)."""
+        return self._get_statements(partner, date_from, date_to, company)[
+            partner.commercial_partner_id
+        ]
+
+    @api.model
+    def _get_statements(self, partners, date_from, date_to, company):
+        """``{commercial partner: statement}`` for all ``partners`` at once (see
+        ``_get_statement``): a constant number of queries, whatever the number
+        of customers and lines."""
+        commercials = partners.commercial_partner_id
         MoveLine = self.env["account.move.line"]
         base_domain = [
-            ("partner_id", "=", commercial.id),
+            ("partner_id", "in", commercials.ids),
             ("company_id", "=", company.id),
             ("account_id.account_type", "=", "asset_receivable"),
             ("parent_state", "=", "posted"),
         ]
-        opening = 0.0
+        openings = {}
         if date_from:
-            opening = MoveLine._read_group(
-                [*base_domain, ("date", "<", date_from)], [], ["balance:sum"]
-            )[0][0]
+            openings = dict(
+                MoveLine._read_group(
+                    [*base_domain, ("date", "<", date_from)],
+                    ["partner_id"],
+                    ["balance:sum"],
+                )
+            )
         period_domain = [*base_domain, ("date", "<=", date_to)]
         if date_from:
             period_domain.append(("date", ">=", date_from))
         lines = MoveLine.search_fetch(
             period_domain,
-            ["date", "move_id", "name", "balance", "debit", "credit"],
+            ["partner_id", "date", "move_id", "name", "balance", "debit", "credit"],
             order="date, move_id, id",
         )
         lines.move_id.fetch(
             ["name", "ref", "move_type", "origin_payment_id", "statement_line_id"]
         )
         orders = self._get_order_names(lines.move_id)
-        rows, balance = [], opening
+        rows = defaultdict(list)
+        balances = {partner: openings.get(partner, 0.0) for partner in commercials}
         for line in lines:
-            move = line.move_id
-            balance += line.balance
-            rows.append(
+            move, partner = line.move_id, line.partner_id
+            balances[partner] += line.balance
+            rows[partner].append(
                 {
                     "date": line.date,
+                    "move_id": move.id,
                     "reference": move.name,
                     "label": move.ref or line.name or "",
                     "kind": self._kind(move),
                     "orders": orders.get(move, ""),
                     "debit": line.debit,
                     "credit": line.credit,
-                    "balance": balance,
+                    "balance": balances[partner],
                 }
             )
-        return {
-            "opening": opening,
-            "lines": rows,
-            "closing": balance,
-            "ageing": self._get_ageing(
-                MoveLine.search_fetch(
-                    [*base_domain, ("date", "<=", date_to)],
-                    ["balance", "date", "date_maturity", "company_currency_id"],
-                ),
-                date_to,
+        ageing = self._get_ageing_by_partner(
+            MoveLine.search_fetch(
+                [*base_domain, ("date", "<=", date_to)],
+                [
+                    "partner_id",
+                    "balance",
+                    "date",
+                    "date_maturity",
+                    "company_currency_id",
+                ],
             ),
-            "currency": company.currency_id,
+            date_to,
+        )
+        return {
+            partner: {
+                "opening": openings.get(partner, 0.0),
+                "lines": rows[partner],
+                "closing": balances[partner],
+                "ageing": ageing.get(partner) or dict.fromkeys(BUCKETS, 0.0),
+                "currency": company.currency_id,
+            }
+            for partner in commercials
         }
 
     @api.model
@@ -186,17 +211,21 @@ class ReportCustomerStatement(models.AbstractModel):
 
     @api.model
     def _kind(self, move):
+        """What the line is, as a code: the template prints its label in the
+        customer's language (a label translated here would be in the language
+        of whoever prints)."""
         if move.move_type == "out_invoice":
-            return self.env._("Invoice")
+            return "invoice"
         if move.move_type == "out_refund":
-            return self.env._("Credit Note")
+            return "credit_note"
         if move.origin_payment_id or move.statement_line_id:
-            return self.env._("Payment")
-        return self.env._("Entry")
+            return "payment"
+        return "entry"
 
     @api.model
-    def _get_ageing(self, lines, date_to):
-        """Open amount of each line at ``date_to`` by days past its due date."""
+    def _get_ageing_by_partner(self, lines, date_to):
+        """``{partner: {bucket: amount}}``: the open amount of each line at
+        ``date_to`` by days past its due date, summed by the lines' partner."""
         partials = self.env["account.partial.reconcile"].search_fetch(
             [
                 ("max_date", "<=", date_to),
@@ -212,7 +241,7 @@ class ReportCustomerStatement(models.AbstractModel):
         for partial in partials:
             matched[partial.debit_move_id] += partial.amount
             matched[partial.credit_move_id] -= partial.amount
-        ageing = dict.fromkeys(BUCKETS, 0.0)
+        ageing = defaultdict(lambda: dict.fromkeys(BUCKETS, 0.0))
         for line in lines:
             amount = line.balance - matched[line]
             if line.company_currency_id.is_zero(amount):
@@ -228,5 +257,5 @@ class ReportCustomerStatement(models.AbstractModel):
                 bucket = "61_90"
             else:
                 bucket = "over_90"
-            ageing[bucket] += amount
+            ageing[line.partner_id][bucket] += amount
         return ageing

@@ -36,3 +36,6 @@ from . import test_notification_tour
 from . import test_review_delegation
 from . import test_review_escalation
 from . import test_shipping
+from . import test_statement_register
+from . import test_statement_portal
+from . import test_statement_register_tour

@@ -99,6 +99,8 @@ MATRIX = {
     ("customer.statement.wizard", "action_preview"): ACCOUNTING,
     ("customer.statement.wizard", "action_send"): ACCOUNTING,
     ("stock.shipping.list.wizard", "action_print"): STOCK,
+    ("customer.statement.wizard", "action_generate"): ACCOUNTING,
+    ("customer.statement", "action_send"): ACCOUNTING,
 }
 
 
@@ -343,6 +345,14 @@ class TestAccessMatrix(LifecycleCommon):
             self.wizard(
                 user, model, {"order_ids": order.ids, "reason": "Too cheap"}
             ).action_reject()
+        elif key == ("customer.statement", "action_send"):
+            statement = self.env["customer.statement"]._generate(
+                self.customer,
+                self.company,
+                fields.Date.today(),
+                fields.Date.today(),
+            )
+            self.as_user(statement, user).action_send()
         elif model == "customer.statement.wizard":
             wizard = self.wizard(
                 user,

@@ -5,6 +5,7 @@ addon, reads what Odoo lets them read of orders, and still writes none of the
 workflow's fields."""
 
 import json
+from datetime import timedelta
 
 from lxml import etree
 
@@ -73,6 +74,10 @@ class TestAccountantWorkspace(AccountingCommon):
         refund = invoice._reverse_moves()
         refund.invoice_line_ids.quantity = 1
         refund.action_post()
+        # A statement in the register (Invoicing > Customers > Statements).
+        cls.env["customer.statement"]._generate(
+            cls.customer, cls.company, invoice.date, invoice.date
+        )
         cls.env["sale.order.reassign.wizard"].with_user(cls.sale_manager).create(
             {
                 "order_ids": cls.order.ids,
@@ -197,7 +202,8 @@ class TestAccountantWorkspace(AccountingCommon):
         )
 
     def test_statement_wizard_prints_previews_and_sends(self):
-        for role, user in self.roles.items():
+        date_to = max(self.order.invoice_ids.mapped("date"))
+        for days, (role, user) in enumerate(self.roles.items(), start=30):
             with self.subTest(role=role):
                 wizard = (
                     self.env["customer.statement.wizard"]
@@ -207,7 +213,13 @@ class TestAccountantWorkspace(AccountingCommon):
                     )
                     # The invoices' date: in the time zone of the user who posts
                     # them (demo data: Europe/Brussels) it can be tomorrow in UTC.
-                    .create({"date_to": max(self.order.invoice_ids.mapped("date"))})
+                    # One period per role: a period's statement is sent once.
+                    .create(
+                        {
+                            "date_from": date_to - timedelta(days=days),
+                            "date_to": date_to,
+                        }
+                    )
                 )
                 for method in ("action_print", "action_preview"):
                     action = getattr(wizard, method)()
@@ -224,8 +236,18 @@ class TestAccountantWorkspace(AccountingCommon):
                     self.assertIn(self.order.invoice_ids[:1].name, html)
                     self.assertIn(self.order.name, html)
                 wizard.action_send()
+                statement = self.env["customer.statement"].search(
+                    [
+                        ("partner_id", "=", self.customer.id),
+                        ("date_from", "=", date_to - timedelta(days=days)),
+                    ]
+                )
+                self.assertEqual(statement.sent_by_id, user)
                 sent = self.env["mail.mail"].search(
-                    [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)],
+                    [
+                        ("model", "=", "customer.statement"),
+                        ("res_id", "=", statement.id),
+                    ],
                     order="id desc",
                     limit=1,
                 )

@@ -81,7 +81,7 @@ class TestCustomerStatement(AccountingCommon):
         self.assertAlmostEqual(statement["closing"], self.ledger_balance(self.today))
         self.assertAlmostEqual(statement["lines"][-1]["balance"], statement["closing"])
         kinds = [line["kind"] for line in statement["lines"]]
-        self.assertEqual(kinds, ["Invoice", "Payment", "Invoice", "Credit Note"])
+        self.assertEqual(kinds, ["invoice", "payment", "invoice", "credit_note"])
         self.assertIn(order.name, statement["lines"][2]["orders"])
         self.assertEqual(
             statement["ageing"],
@@ -139,10 +139,10 @@ class TestCustomerStatement(AccountingCommon):
         with self.assertQueryCount(queries):
             render(six)
         lines = self.statement(False, self.today, six)["lines"]
-        invoices = [line for line in lines if line["kind"] == "Invoice"]
+        invoices = [line for line in lines if line["kind"] == "invoice"]
         self.assertEqual(len(invoices), 6)
         self.assertEqual(len({line["orders"] for line in invoices}), 6)
-        self.assertIn("Payment", [line["kind"] for line in lines])
+        self.assertIn("payment", [line["kind"] for line in lines])
 
     def test_formatter_writes_what_odoo_writes(self):
         self.env["res.lang"].create(
@@ -202,10 +202,16 @@ class TestCustomerStatement(AccountingCommon):
         self.assertIn("Statement of Account", html)
         self.assertIn("Closing balance", html)
         wizard.action_send()
+        # Sending files each statement in the register, then mails it.
+        statements = self.env["customer.statement"].search(
+            [("partner_id", "in", (self.customer | other).ids)]
+        )
+        self.assertEqual(statements.partner_id, self.customer | other)
+        self.assertEqual(set(statements.mapped("state")), {"sent"})
         mails = self.env["mail.mail"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "in", (self.customer | other).ids),
+                ("model", "=", "customer.statement"),
+                ("res_id", "in", statements.ids),
             ]
         )
         self.assertEqual(len(mails), 2, "one mail per customer")

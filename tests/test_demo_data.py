@@ -170,3 +170,14 @@ class TestDemoData(TransactionCase):
         )
         self.assertEqual(len(activity), 1)
         self.assertIn(picking.name, activity.note)
+
+    def test_statements_sent_and_confirmed(self):
+        harbor = self.demo("res_partner_harbor_demo")
+        statements = self.env["customer.statement"].search(
+            [("partner_id", "=", harbor.id)], order="date_to"
+        )
+        self.assertEqual(statements.mapped("state"), ["confirmed", "sent"])
+        confirmed, sent = statements
+        self.assertEqual(confirmed.answer_name, "Grace Lin")
+        self.assertTrue(confirmed.line_ids, "the overdue invoice")
+        self.assertTrue(sent.attachment_id)
