@@ -3,7 +3,8 @@
 # extends them with super(); the capabilities then follow in the order in which
 # they depend on one another: low_stock gives review its stock figures, review
 # extends the cancellation hook; fulfilment (couriers and tracking numbers)
-# only reads the deliveries. analysis reads what all of them store.
+# only reads the deliveries; screens computes which buttons the forms offer
+# from the checks of the others. analysis reads what all of them store.
 from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
@@ -13,6 +14,7 @@ from . import archive
 from . import reassign
 from . import cancel
 from . import review
+from . import screens
 from . import accounting
 from . import fulfilment
 from . import analysis

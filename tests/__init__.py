@@ -27,3 +27,4 @@ from . import test_cjk_pdf
 from . import test_review_batch
 from . import test_fulfilment
 from . import test_accountant_workspace
+from . import test_screens
