@@ -32,6 +32,7 @@
         "views/sale_order_views.xml",
         "views/sale_order_accounting_views.xml",
         "views/sale_order_review_views.xml",
+        "views/sale_order_reader_views.xml",
         "views/sale_order_archive_views.xml",
         "views/sale_order_reassign_views.xml",
         "views/sale_order_low_stock_views.xml",
