@@ -29,3 +29,4 @@ from . import test_fulfilment
 from . import test_accountant_workspace
 from . import test_screens
 from . import test_review_outside_sales
+from . import test_review_language
