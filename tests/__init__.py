@@ -30,3 +30,4 @@ from . import test_accountant_workspace
 from . import test_screens
 from . import test_review_outside_sales
 from . import test_review_language
+from . import test_persona_tours
