@@ -64,6 +64,7 @@
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/sale_review_demo.xml",
+        "demo/story_demo.xml",
     ],
     "assets": {
         "web.report_assets_pdf": [
