@@ -76,6 +76,11 @@ class TestScreens(ReviewCommon):
         for name in ("partner_id", "note", "client_order_ref", "order_line"):
             (field,) = arch.xpath(f"//field[@name='{name}'][not(ancestor::field)]")
             self.assertIn("not active", field.get("readonly"), name)
+        # Fields read-only by definition stay so on active orders.
+        (reason,) = arch.xpath(
+            "//field[@name='cancel_reason_id'][not(ancestor::field)]"
+        )
+        self.assertFalse(reason.get("readonly"))
         form = Form(order.with_user(self.sale_manager))
         with self.assertRaises(AssertionError):
             form.client_order_ref = "changed"

@@ -120,7 +120,13 @@ class SaleOrder(models.Model):
             )
         for node in nodes:
             readonly = (node.get("readonly") or "").strip()
-            if readonly in ("1", "True") or node.get("name") == "active":
+            field = self._fields.get(node.get("name"))
+            if (
+                readonly in ("1", "True")
+                or node.get("name") == "active"
+                # Read-only by definition: an attribute would make it editable.
+                or (not readonly and (not field or field.readonly))
+            ):
                 continue
             if readonly in ("", "0", "False"):
                 node.set("readonly", "not active")
