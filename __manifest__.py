@@ -37,6 +37,7 @@
         "views/sale_order_views.xml",
         "views/sale_order_accounting_views.xml",
         "views/sale_order_review_views.xml",
+        "views/sale_order_reader_views.xml",
         "views/sale_order_archive_views.xml",
         "views/sale_order_reassign_views.xml",
         "views/sale_order_low_stock_views.xml",
@@ -79,6 +80,7 @@
         "demo/notification_demo.xml",
         "demo/delegation_demo.xml",
         "demo/customer_statement_demo.xml",
+        "demo/story_demo.xml",
     ],
     "assets": {
         "web.report_assets_pdf": [

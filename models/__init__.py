@@ -8,7 +8,8 @@
 # of them store; notification applies its rules to the events that the others
 # report (_lifecycle_notify). delegation and escalation add deciders to review
 # (delegation routes the cancellation approvals too). statement (the register
-# of customer statements) reads the receivable ledger.
+# of customer statements) reads the receivable ledger. screens computes which
+# buttons the forms offer from the checks of the others.
 from . import number_bounds_mixin
 from . import res_company
 from . import res_config_settings
@@ -22,6 +23,7 @@ from . import review
 from . import cancel_approval
 from . import delegation
 from . import escalation
+from . import screens
 from . import accounting
 from . import fulfilment
 from . import availability

@@ -91,10 +91,12 @@ class SaleOrder(models.Model):
         records, judged = records._review_prepare_write(vals)
         records = records._cancel_prepare_write(vals)
         res = super(SaleOrder, records).write(vals)
-        # Reactions, once the values are written.
+        # Reactions, once the values are written. The hand-over is recorded
+        # first: a salesperson who hands an order away keeps reading it
+        # (previous_user_ids), which judging the change then needs.
+        self._reassign_post_write(handlers)
         if judged:
             self._review_on_material_change()
-        self._reassign_post_write(handlers)
         toggled._archive_post_write(vals)
         return res
 

@@ -39,3 +39,7 @@ from . import test_shipping
 from . import test_statement_register
 from . import test_statement_portal
 from . import test_statement_register_tour
+from . import test_screens
+from . import test_review_outside_sales
+from . import test_review_language
+from . import test_persona_tours

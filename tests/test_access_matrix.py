@@ -87,7 +87,7 @@ MATRIX = {
     ("stock.picking", "action_cancel"): {"salesman"} | STOCK | SALES | ACCOUNTING,
     ("stock.low.stock.rule", "action_evaluate"): {"stock_admin"},
     ("stock.low.stock.rule", "action_view_alerts"): STOCK,
-    ("stock.low.stock.alert", "action_acknowledge"): {"stock_admin"},
+    ("stock.low.stock.alert", "action_acknowledge"): STOCK,
     ("stock.low.stock.alert", "action_create_orderpoints"): {"stock_admin"},
     ("sale.mass.cancel.orders", "action_mass_cancel"): SALES,
     ("sale.order.cancel", "action_cancel"): SALES,

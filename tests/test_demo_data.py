@@ -181,3 +181,30 @@ class TestDemoData(TransactionCase):
         self.assertEqual(confirmed.answer_name, "Grace Lin")
         self.assertTrue(confirmed.line_ids, "the overdue invoice")
         self.assertTrue(sent.attachment_id)
+
+    def test_story(self):
+        """Cancellations by several salespeople for several reasons, one
+        waiting for approval, and a handful of low-stock alerts on the products
+        that sell."""
+        cancelled = (
+            self.env["sale.order"]
+            .with_context(active_test=False)
+            .search([("state", "=", "cancel"), ("cancel_reason_id", "!=", False)])
+        )
+        self.assertGreaterEqual(len(cancelled.cancel_reason_id), 3)
+        self.assertGreaterEqual(len(cancelled.user_id), 2)
+        request = self.demo("sale_order_lotus_cancel_request_demo")
+        self.assertEqual(request.state, "sale")
+        self.assertEqual(request.cancel_request_state, "pending")
+        self.assertEqual(
+            request.cancel_reason_id,
+            self.env.ref("sale_order_lifecycle.cancel_reason_payment_problem"),
+        )
+        rule = self.demo("stock_low_stock_rule_best_sellers_demo")
+        alerts = rule.alert_ids.filtered(lambda alert: alert.state != "resolved")
+        self.assertTrue(1 <= len(alerts) <= 6, len(alerts))
+        self.assertEqual(
+            set(alerts.product_id.mapped("name"))
+            - {"Jade Bracelet", "Porcelain Tea Set"},
+            set(),
+        )

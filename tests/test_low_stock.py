@@ -213,10 +213,25 @@ class TestLowStock(LifecycleCommon):
             rule.with_user(stock_user).action_evaluate()
         with self.assertRaises(AccessError):
             rule.with_user(stock_user).write({"min_qty": 3})
+        # Alerts are the warehouse's work: a stock user snoozes them, and only
+        # that; the figures, rules and reordering rules stay with managers.
+        alerts = rule.alert_ids.with_user(stock_user)
         with self.assertRaises(AccessError):
-            rule.alert_ids.with_user(stock_user).action_acknowledge()
+            alerts.write({"state": "resolved"})
+        with self.assertRaises(AccessError):
+            alerts.write({"qty_free": 99})
+        with self.assertRaises(AccessError):
+            alerts.action_create_orderpoints()
+        alerts.action_acknowledge()
+        self.assertEqual(set(rule.alert_ids.mapped("state")), {"acknowledged"})
+        with self.assertRaises(AccessError):
+            rule.alert_ids.with_user(self.salesman).action_acknowledge()
         with self.assertRaises(AccessError):
             rule.with_user(self.salesman).read(["name"])
+        menu = self.env.ref("sale_order_lifecycle.menu_stock_low_stock_alert")
+        visible = self.env["ir.ui.menu"].with_user(stock_user)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        self.assertIn(menu.parent_id.id, visible)
 
     def test_company_isolation(self):
         other_company = self.env["res.company"].create({"name": "Other Co"})

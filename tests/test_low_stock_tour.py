@@ -36,3 +36,26 @@ class TestLowStockTour(LifecycleHttpCommon):
         )
         self.assertEqual(orderpoint.product_min_qty, 10)
         self.assertEqual(rule.alert_ids.state, "acknowledged")
+
+    def test_stock_user_snoozes_an_alert_from_the_menu(self):
+        item = self.env["product.product"].create(
+            {"name": "Tour item", "is_storable": True}
+        )
+        rule = self.env["stock.low.stock.rule"].create(
+            {
+                "name": "Tour rule",
+                "warehouse_ids": [Command.set(self.warehouse.ids)],
+                "scope": "product",
+                "product_ids": [Command.set(item.ids)],
+                "trigger": "min_qty",
+                "min_qty": 10,
+            }
+        )
+        rule.action_evaluate()
+        self.assertEqual(rule.alert_ids.state, "open")
+        self.start_tour(
+            "/odoo/action-stock.stock_picking_type_action",
+            "sale_order_lifecycle_low_stock_stock_user",
+            login=self.stock_user.login,
+        )
+        self.assertEqual(rule.alert_ids.state, "acknowledged")

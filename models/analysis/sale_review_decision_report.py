@@ -18,7 +18,7 @@ class SaleReviewDecisionReport(models.Model):
     rule_id = fields.Many2one(
         comodel_name="sale.review.rule", string="Review Rule", readonly=True
     )
-    name = fields.Char(string="Rule", readonly=True)
+    name = fields.Char(string="Rule", readonly=True, translate=True)
     level = fields.Integer(readonly=True, aggregator=False)
     decided_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
     state = fields.Selection(

@@ -43,6 +43,17 @@ class SaleOrder(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """An archived order shows read-only in any order form (other modules'
+        fields included), as ``_check_archived_readonly`` refuses to save it:
+        each field of the order itself gets ``or not active`` in its readonly
+        expression."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "form":
+            self._archive_readonly_arch(arch)
+        return arch, view
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_archived(self):
         if not self.env.su and not all(self.mapped("active")):
@@ -101,6 +112,32 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+
+    @api.model
+    def _archive_readonly_arch(self, arch):
+        """Make the order's own fields of the form ``arch`` (an lxml node)
+        read-only on archived orders; lines follow their one2many field."""
+        nodes = arch.xpath("//field[not(ancestor::field)]")
+        if not nodes:
+            return
+        if not any(node.get("name") == "active" for node in nodes):
+            nodes[0].addprevious(
+                arch.makeelement("field", name="active", invisible="1")
+            )
+        for node in nodes:
+            readonly = (node.get("readonly") or "").strip()
+            field = self._fields.get(node.get("name"))
+            if (
+                readonly in ("1", "True")
+                or node.get("name") == "active"
+                # Read-only by definition: an attribute would make it editable.
+                or (not readonly and (not field or field.readonly))
+            ):
+                continue
+            if readonly in ("", "0", "False"):
+                node.set("readonly", "not active")
+            else:
+                node.set("readonly", f"({readonly}) or not active")
 
     def _check_archive_transition(self, activate):
         """Refuse archiving unfinished orders, and unarchiving without the right.

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, float_round
 
 from .low_stock_thresholds import FIGURES
@@ -204,10 +205,18 @@ class StockLowStockAlert(models.Model):
     # ------------------------------------------------------------------
 
     def action_acknowledge(self):
-        self.check_access("write")
-        self.filtered(lambda alert: alert.state == "open").write(
-            {"state": "acknowledged"}
-        )
+        """Snooze: the alert leaves the open alerts and stays acknowledged
+        until the product recovers (the next evaluation resolves it). Alerts
+        are the warehouse's work: stock users may, without write access to
+        the alerts' figures."""
+        self.check_access("read")
+        if not self.env.user.has_group("stock.group_stock_user"):
+            raise AccessError(
+                self.env._("Only Inventory users can acknowledge low-stock alerts.")
+            )
+        # Only the state changes; stock users may not write the figures.
+        alerts_sudo = self.sudo().filtered(lambda alert: alert.state == "open")
+        alerts_sudo.write({"state": "acknowledged"})
         return True
 
     def action_create_orderpoints(self):

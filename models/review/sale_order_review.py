@@ -46,7 +46,9 @@ class SaleOrderReview(models.Model):
     name = fields.Char(
         string="Rule",
         required=True,
-        help="The rule's name when the review was requested.",
+        translate=True,
+        help="The rule's name when the review was requested, in every language "
+        "it had then.",
     )
     level = fields.Integer(
         required=True,
@@ -357,16 +359,13 @@ class SaleOrderReview(models.Model):
                 for user in review.reviewer_user_ids - review.approved_user_ids
             )
         )
+        # Each reviewer reads the summary and the digest in their own language.
         vals_list = [
             {
                 "res_model_id": model_id,
                 "res_id": review.order_id.id,
                 "activity_type_id": activity_type.id,
-                "summary": self.env._(
-                    "Approve: %(rule)s (level %(level)s)",
-                    rule=review.name,
-                    level=review.level,
-                ),
+                "summary": review.with_context(lang=user.lang)._get_activity_summary(),
                 "note": review.reason and Markup("<p>%s</p>") % review.reason,
                 "user_id": user.id,
                 "date_deadline": today,
@@ -386,15 +385,43 @@ class SaleOrderReview(models.Model):
             user_orders = self.union(
                 *(review for review, assignee in targets if assignee == user)
             ).order_id
+            user_env = self.with_context(lang=user.lang).env
             notify_user(
-                self.env,
+                user_env,
                 user,
-                self.env._("Sales orders to approve"),
-                self.env._(
+                user_env._("Sales orders to approve"),
+                user_env._(
                     "These orders wait for your approval: %(orders)s",
-                    orders=html_links(self.env, user_orders),
+                    orders=html_links(user_env, user_orders),
                 ),
             )
+
+    def _get_activity_summary(self):
+        self.ensure_one()
+        return self.env._(
+            "Approve: %(rule)s (level %(level)s)", rule=self.name, level=self.level
+        )
+
+    def _copy_rule_names(self):
+        """The name snapshot of each review in every language of its rule's
+        name (rule names are translatable): one statement."""
+        reviews = self.filtered("rule_id")
+        if not reviews:
+            return
+        reviews.flush_recordset(["name", "rule_id"])
+        self.env["sale.review.rule"].flush_model(["name"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sale_order_review review
+                   SET name = rule.name
+                  FROM sale_review_rule rule
+                 WHERE rule.id = review.rule_id AND review.id = ANY(%s)
+                """,
+                reviews.ids,
+            )
+        )
+        reviews.invalidate_recordset(["name"])
 
     def _record_approval(self):
         """The current user approves the reviews of ``self``; those complete

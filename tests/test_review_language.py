@@ -1,0 +1,76 @@
+from lxml import etree
+
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+
+from .common import LifecycleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReviewLanguage(LifecycleCommon):
+    """What a review shows its reader is in the reader's language, not in the
+    language of whoever requested it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["sale_order_lifecycle"], ["zh_CN"]
+        )
+        cls.reviewer_zh = new_test_user(
+            cls.env,
+            login="sol_reviewer_zh",
+            name="Li Reviewer",
+            groups="sales_team.group_sale_manager",
+            lang="zh_CN",
+        )
+        cls.rule = cls.env["sale.review.rule"].create(
+            {
+                "name": "Large order",
+                "min_amount": 1000.0,
+                "reviewer_user_ids": [Command.set(cls.reviewer_zh.ids)],
+            }
+        )
+        cls.rule.update_field_translations("name", {"zh_CN": "大额订单"})
+
+    def test_review_line_and_activity_in_the_readers_language(self):
+        order = self.create_orders(qty=20)
+        order.with_user(self.salesman).with_context(
+            lang="en_US"
+        ).action_request_review()
+        review = order.review_ids
+        self.assertEqual(review.with_context(lang="en_US").name, "Large order")
+        self.assertEqual(review.with_context(lang="zh_CN").name, "大额订单")
+        activity = order.activity_ids.filtered("sale_review_id")
+        self.assertEqual(activity.user_id, self.reviewer_zh)
+        self.assertIn("大额订单", activity.summary)
+        self.assertIn("审批", activity.summary)
+        # The decision report reads the same names.
+        report = self.env["sale.review.decision.report"]
+        order.with_user(self.reviewer_zh).action_review_approve()
+        line = report.with_context(lang="zh_CN").search([("order_id", "=", order.id)])
+        self.assertEqual(line.name, "大额订单")
+
+    def test_rule_renamed_later_keeps_the_snapshot(self):
+        order = self.create_orders(qty=20)
+        order.with_user(self.salesman).action_request_review()
+        self.rule.name = "Renamed"
+        self.assertEqual(
+            order.review_ids.with_context(lang="en_US").name, "Large order"
+        )
+
+    def test_reassign_wizard_opens_on_the_new_salesperson(self):
+        """The cursor lands on the new salesperson (not on the administrators'
+        order filter), and the required reason has its label."""
+        for user in (self.salesman, self.reviewer_zh):
+            view = self.env["sale.order.reassign.wizard"].with_user(user).get_view()
+            arch = etree.fromstring(view["arch"])
+            fields = [
+                node.get("name") for node in arch.xpath("//field[not(ancestor::field)]")
+            ]
+            self.assertEqual(fields[0], "user_id")
+            (user_field,) = arch.xpath("//field[@name='user_id'][not(ancestor::field)]")
+            self.assertEqual(user_field.get("default_focus"), "1")
+            (reason,) = arch.xpath("//field[@name='reason']")
+            self.assertEqual(reason.getparent().tag, "group", "a labelled field")
