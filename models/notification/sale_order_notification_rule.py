@@ -428,7 +428,9 @@ class SaleOrderNotificationRule(models.Model):
         """What happened, the orders as links (the first ones of a long
         digest: a message of thousands of links helps nobody) and the rule's
         message."""
-        shown = orders[:DIGEST_LINKS]
+        # A slice is a new prefetch group: keep the batch's, so that the links
+        # of a batch's orders are read together, not order by order.
+        shown = orders[:DIGEST_LINKS].with_prefetch(orders._prefetch_ids)
         links = html_links(self.env, shown)
         if len(orders) > len(shown):
             links = self.env._(
