@@ -256,6 +256,40 @@ class TestDelegation(DelegationMixin, ReviewCommon):
         self.assertFalse(self.cancel_activities(order))
 
     @freeze_time(DURING)
+    def test_cancellation_decided_on_behalf_of_the_approver_away(self):
+        # A cancellation rule names the manager away as its only approver;
+        # their substitute, a Sales Administrator, decides in their stead.
+        deputy = new_test_user(
+            self.env,
+            login="sol_deputy_rule",
+            name="Dora Deputy",
+            groups="sales_team.group_sale_manager",
+        )
+        self.away.with_user(self.away).approval_substitute_id = deputy
+        self.env["sale.review.rule"].create(
+            {
+                "name": "Cancellations by Alma",
+                "applies_to": "cancel",
+                "reviewer_user_ids": [Command.set(self.away.ids)],
+            }
+        )
+        order = self.request_cancel()
+        self.assertEqual(self.cancel_activities(order).user_id, deputy)
+        self.assertTrue(order.with_user(deputy).cancel_can_approve)
+        with self.assertRaises(AccessError):
+            order.with_user(self.sale_manager).action_cancel_request_approve()
+        order.with_user(deputy).action_cancel_request_approve()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.cancel_approver_id, deputy)
+        self.assertEqual(order.cancel_on_behalf_of_id, self.away)
+        self.assertTrue(
+            any(
+                "on behalf of Alma Away" in body
+                for body in order.message_ids.mapped("body")
+            )
+        )
+
+    @freeze_time(DURING)
     def test_cancellation_approval_stays_when_substitute_cannot_decide(self):
         # The substitute is a salesperson: cancellations need a Sales
         # Administrator, so the request stays with the manager away.
