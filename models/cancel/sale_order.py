@@ -14,6 +14,7 @@ from ..tools import (
     notify_user,
     text_to_html,
 )
+from .notices import CANCEL_NOTICES_KEY, CancelNotices
 
 CANCEL_APPROVAL = "sale_order_lifecycle.mail_activity_type_cancel_approval"
 # Marks the environment of the cancellation flow, which logs one note per order
@@ -129,6 +130,13 @@ class SaleOrder(models.Model):
         return super().action_cancel()
 
     def action_cancel_request_approve(self):
+        notices = self._cancel_start_notices()
+        if notices:
+            self.with_context(
+                **{CANCEL_NOTICES_KEY: notices}
+            ).action_cancel_request_approve()
+            notices.send(self.env)
+            return True
         self._check_cancel_approver()
         pending = self._filter_cancel_pending()
         pending._action_cancel_approved()
@@ -202,6 +210,7 @@ class SaleOrder(models.Model):
         pickings = self.picking_ids.filtered(
             lambda picking: picking.state not in ("done", "cancel")
         )
+        draft_invoices = self.invoice_ids.filtered(lambda move: move.state == "draft")
         # sale_stock reads the origin moves of each order's moves one order at
         # a time: read them for all the orders at once.
         self.order_line.move_ids.fetch(["move_orig_ids"])
@@ -232,6 +241,12 @@ class SaleOrder(models.Model):
         cancelled_pickings = pickings.filtered(lambda p: p.state == "cancel")
         cancelled_pickings._message_log_batch(
             bodies={p.id: summaries[p.sale_id] for p in cancelled_pickings}
+        )
+        self._cancel_collect_notices(
+            deliveries=cancelled_pickings.filtered(
+                lambda p: p.picking_type_code == "outgoing"
+            ),
+            invoices=draft_invoices.filtered(lambda move: move.state == "cancel"),
         )
         for user in self.user_id - self.env.user:
             orders = self.filtered(lambda order, user=user: order.user_id == user)
@@ -405,6 +420,13 @@ class SaleOrder(models.Model):
         Nothing is applied when one order is refused. Returns the cancelled
         orders and those now waiting for approval.
         """
+        notices = self._cancel_start_notices()
+        if notices:
+            res = self.with_context(
+                **{CANCEL_NOTICES_KEY: notices}
+            )._cancel_with_reason(reason, note)
+            notices.send(self.env)
+            return tuple(orders.with_env(self.env) for orders in res)
         self._check_cancel_reason_note(reason, note)
         orders = self.filtered(lambda order: order.state != "cancel")
         orders._check_no_pending_cancellation()
@@ -544,6 +566,33 @@ class SaleOrder(models.Model):
                 "%(text)s. Note: %(note)s", text=text, note=self.cancel_note
             )
         return Markup("<p>%s</p>") % text
+
+    def _cancel_start_notices(self):
+        """A collector of the notices of a new cancellation batch, or None
+        when the batch running collects them already."""
+        if CancelNotices.of(self.env):
+            return None
+        return CancelNotices()
+
+    def _cancel_collect_notices(self, deliveries=(), invoices=(), credit_notes=()):
+        """Note for the batch's notices the open ``deliveries`` and draft
+        ``invoices`` cancelled with the orders of ``self``, and the
+        ``credit_notes`` reversing unpaid invoices; sent at once outside a
+        batch."""
+        notices = CancelNotices.of(self.env)
+        batch = notices or CancelNotices()
+        batch.deliveries += [(p.id, p.sale_id.id) for p in deliveries]
+        for order in self:
+            batch.invoices += [
+                (move.id, order.id, False)
+                for move in order.invoice_ids
+                if move in invoices
+            ]
+        batch.invoices += [
+            (move.reversed_entry_id.id, self[:1].id, move.id) for move in credit_notes
+        ]
+        if not notices:
+            batch.send(self.env)
 
     def _send_cancel_mail(self):
         template = self.env.ref(

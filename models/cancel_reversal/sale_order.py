@@ -12,6 +12,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
+from ..cancel.notices import CANCEL_NOTICES_KEY, CancelNotices
 from ..tools import format_blockers, html_links, is_sale_manager
 
 CANCEL_RETURN = "sale_order_lifecycle.mail_activity_type_cancel_return"
@@ -233,6 +234,17 @@ class SaleOrder(models.Model):
         it untouched and the others go on. Returns the cancelled orders, those
         waiting for approval and ``{order: [reason]}`` for the failures.
         """
+        notices = self._cancel_start_notices()
+        if notices:
+            cancelled, requested, failed = self.with_context(
+                **{CANCEL_NOTICES_KEY: notices}
+            )._cancel_with_reversal(reason, note)
+            notices.send(self.env)
+            return (
+                cancelled.with_env(self.env),
+                requested.with_env(self.env),
+                {order.with_env(self.env): why for order, why in failed.items()},
+            )
         self._check_cancel_reason_note(reason, note)
         orders = self.filtered(lambda order: order.state != "cancel")
         reversing = orders._filter_cancel_needs_reversal()
@@ -273,7 +285,9 @@ class SaleOrder(models.Model):
         cancelled orders and ``{order: [reason]}`` for the others."""
         done = self.browse()
         failed = {}
+        notices = CancelNotices.of(self.env)
         for order in self:
+            mark = notices and notices.mark()
             try:
                 with self.env.cr.savepoint():
                     returns = order._cancel_reverse_documents()
@@ -285,6 +299,8 @@ class SaleOrder(models.Model):
                     )._action_cancel()
             except (UserError, ValidationError) as error:
                 failed[order] = [str(error.args[0])]
+                if notices:
+                    notices.rollback(mark)
             else:
                 done |= order
         return done, failed
@@ -417,6 +433,8 @@ class SaleOrder(models.Model):
         to_refund = credit_notes.filtered(lambda move: move.reversed_entry_id in paid)
         if to_refund:
             self._cancel_schedule_refund_activities(to_refund)
+        # Accounting is told of the unpaid ones, settled by their credit note.
+        self._cancel_collect_notices(credit_notes=credit_notes - to_refund)
         return credit_notes
 
     def _cancel_schedule_refund_activities(self, credit_notes):
