@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -130,22 +132,16 @@ class SaleOrder(models.Model):
         return super().action_cancel()
 
     def action_cancel_request_approve(self):
-        notices = self._cancel_start_notices()
-        if notices:
-            self.with_context(
-                **{CANCEL_NOTICES_KEY: notices}
-            ).action_cancel_request_approve()
-            notices.send(self.env)
-            return True
-        self._check_cancel_approver()
-        pending = self._filter_cancel_pending()
-        pending._action_cancel_approved()
-        # Orders with a higher approval level left are not cancelled yet.
-        pending.filtered(
-            lambda order: (
-                order.state == "cancel" and order.cancel_reason_id.notify_customer
-            )
-        )._send_cancel_mail()
+        with self._cancel_notices_batch() as orders:
+            orders._check_cancel_approver()
+            pending = orders._filter_cancel_pending()
+            pending._action_cancel_approved()
+            # Orders with a higher approval level left are not cancelled yet.
+            pending.filtered(
+                lambda order: (
+                    order.state == "cancel" and order.cancel_reason_id.notify_customer
+                )
+            )._send_cancel_mail()
         return True
 
     def action_cancel_request_reject(self):
@@ -420,26 +416,20 @@ class SaleOrder(models.Model):
         Nothing is applied when one order is refused. Returns the cancelled
         orders and those now waiting for approval.
         """
-        notices = self._cancel_start_notices()
-        if notices:
-            res = self.with_context(
-                **{CANCEL_NOTICES_KEY: notices}
-            )._cancel_with_reason(reason, note)
-            notices.send(self.env)
-            return tuple(orders.with_env(self.env) for orders in res)
-        self._check_cancel_reason_note(reason, note)
-        orders = self.filtered(lambda order: order.state != "cancel")
-        orders._check_no_pending_cancellation()
-        orders._check_cancel_allowed()
-        requested = orders._cancel_needs_approval(reason)
-        if requested:
-            requested._request_cancel_approval(reason, note)
-        cancelled = orders - requested
-        if cancelled:
-            cancelled.with_context(
-                sale_cancel_reason_id=reason.id, sale_cancel_note=note
-            )._action_cancel()
-        return cancelled, requested
+        with self._cancel_notices_batch() as batch:
+            batch._check_cancel_reason_note(reason, note)
+            orders = batch.filtered(lambda order: order.state != "cancel")
+            orders._check_no_pending_cancellation()
+            orders._check_cancel_allowed()
+            requested = orders._cancel_needs_approval(reason)
+            if requested:
+                requested._request_cancel_approval(reason, note)
+            cancelled = orders - requested
+            if cancelled:
+                cancelled.with_context(
+                    sale_cancel_reason_id=reason.id, sale_cancel_note=note
+                )._action_cancel()
+        return cancelled.with_env(self.env), requested.with_env(self.env)
 
     @api.model
     def _check_cancel_reason_note(self, reason, note):
@@ -567,12 +557,17 @@ class SaleOrder(models.Model):
             )
         return Markup("<p>%s</p>") % text
 
-    def _cancel_start_notices(self):
-        """A collector of the notices of a new cancellation batch, or None
-        when the batch running collects them already."""
+    @contextmanager
+    def _cancel_notices_batch(self):
+        """``self`` inside a cancellation batch: what it cancels of the
+        warehouse's deliveries and accounting's invoices is told to each
+        person once, when the outermost batch ends without error."""
         if CancelNotices.of(self.env):
-            return None
-        return CancelNotices()
+            yield self
+            return
+        notices = CancelNotices()
+        yield self.with_context(**{CANCEL_NOTICES_KEY: notices})
+        notices.send(self.env)
 
     def _cancel_collect_notices(self, deliveries=(), invoices=(), credit_notes=()):
         """Note for the batch's notices the open ``deliveries`` and draft

@@ -12,7 +12,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-from ..cancel.notices import CANCEL_NOTICES_KEY, CancelNotices
+from ..cancel.notices import CancelNotices
 from ..tools import format_blockers, html_links, is_sale_manager
 
 CANCEL_RETURN = "sale_order_lifecycle.mail_activity_type_cancel_return"
@@ -234,51 +234,46 @@ class SaleOrder(models.Model):
         it untouched and the others go on. Returns the cancelled orders, those
         waiting for approval and ``{order: [reason]}`` for the failures.
         """
-        notices = self._cancel_start_notices()
-        if notices:
-            cancelled, requested, failed = self.with_context(
-                **{CANCEL_NOTICES_KEY: notices}
-            )._cancel_with_reversal(reason, note)
-            notices.send(self.env)
+        with self._cancel_notices_batch() as batch:
+            batch._check_cancel_reason_note(reason, note)
+            orders = batch.filtered(lambda order: order.state != "cancel")
+            reversing = orders._filter_cancel_needs_reversal()
+            if not reversing:
+                cancelled, requested = orders._cancel_with_reason(reason, note)
+                return cancelled.with_env(self.env), requested.with_env(self.env), {}
+            reversing._check_cancel_reversal_allowed()
+            orders._check_no_pending_cancellation()
+            blockers = orders._get_cancel_blockers_with_reversal()
+            if blockers:
+                raise UserError(
+                    self.env._(
+                        "Nothing was cancelled; these orders cannot be:\n%(details)s",
+                        details=format_blockers(blockers),
+                    )
+                )
+            plain = orders - reversing
+            cancelled, requested = plain._cancel_with_reason(reason, note)
+            need_approval = reversing._cancel_needs_approval(reason, reverse=True)
+            if not is_sale_manager(self.env):
+                need_approval |= reversing.filtered(
+                    "company_id.sale_cancel_reversal_approval"
+                )
+            if need_approval:
+                need_approval._lifecycle_internal().with_context(
+                    mail_notrack=True
+                ).write({"cancel_reverse": True})
+                need_approval._request_cancel_approval(reason, note)
+            done, failed = (
+                (reversing - need_approval)
+                .with_context(sale_cancel_reason_id=reason.id, sale_cancel_note=note)
+                ._cancel_reverse_each()
+            )
+            # Out of the batch: its notices are sent when it ends.
             return (
-                cancelled.with_env(self.env),
-                requested.with_env(self.env),
+                (cancelled | done).with_env(self.env),
+                (requested | need_approval).with_env(self.env),
                 {order.with_env(self.env): why for order, why in failed.items()},
             )
-        self._check_cancel_reason_note(reason, note)
-        orders = self.filtered(lambda order: order.state != "cancel")
-        reversing = orders._filter_cancel_needs_reversal()
-        if not reversing:
-            cancelled, requested = orders._cancel_with_reason(reason, note)
-            return cancelled, requested, {}
-        reversing._check_cancel_reversal_allowed()
-        orders._check_no_pending_cancellation()
-        blockers = orders._get_cancel_blockers_with_reversal()
-        if blockers:
-            raise UserError(
-                self.env._(
-                    "Nothing was cancelled; these orders cannot be:\n%(details)s",
-                    details=format_blockers(blockers),
-                )
-            )
-        plain = orders - reversing
-        cancelled, requested = plain._cancel_with_reason(reason, note)
-        need_approval = reversing._cancel_needs_approval(reason, reverse=True)
-        if not is_sale_manager(self.env):
-            need_approval |= reversing.filtered(
-                "company_id.sale_cancel_reversal_approval"
-            )
-        if need_approval:
-            need_approval._lifecycle_internal().with_context(mail_notrack=True).write(
-                {"cancel_reverse": True}
-            )
-            need_approval._request_cancel_approval(reason, note)
-        done, failed = (
-            (reversing - need_approval)
-            .with_context(sale_cancel_reason_id=reason.id, sale_cancel_note=note)
-            ._cancel_reverse_each()
-        )
-        return cancelled | done, requested | need_approval, failed
 
     def _cancel_reverse_each(self):
         """Reverse and cancel each order in its own savepoint. Returns the
