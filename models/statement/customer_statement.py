@@ -392,7 +392,9 @@ class CustomerStatement(models.Model):
         """One mail per statement from the template, in the customer's
         language, with its PDF and the link to confirm it."""
         template = self.env.ref(TEMPLATE)
-        for statement in self:
+        # Queued for Odoo's mail queue rather than sent while the batch (a
+        # month's run of every customer) waits for each mail server reply.
+        for statement in self.with_context(mail_notify_force_send=False):
             statement.message_post_with_source(
                 template,
                 message_type="comment",
