@@ -9,12 +9,14 @@ the stylesheets and fonts and renders bare HTML), and as users get it, with
 Odoo's HTTP server serving them from this process.
 """
 
+import io
 import sys
 from datetime import timedelta
 
 from common import environment, measure, report, serve_http
 
 from odoo import Command, fields
+from odoo.tools.pdf import PdfFileReader
 
 REF = "BENCH-STATEMENT"
 
@@ -88,7 +90,14 @@ def main():
                     customer.ids,
                     data=data,
                 )[0]
-            report(f"PDF: {len(pdf):,} bytes")
+            pages = PdfFileReader(io.BytesIO(pdf), strict=False).pages
+            # The closing balance is printed on the last page, as text.
+            closing = f"{statement['closing']:,.2f}"
+            report(
+                f"PDF: {len(pdf):,} bytes, {len(pages)} pages, closing balance "
+                f"{'found' if closing in pages[-1].extract_text() else 'MISSING'}"
+                " in the last page's text"
+            )
 
         render_pdf("bare HTML (no HTTP server)")
         serve_http(env)

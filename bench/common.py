@@ -27,6 +27,11 @@ def serve_http(env):
     for users: reports point to it through ``report.url``, set in ``env``'s
     transaction."""
     server.load_server_wide_modules()
+    # Read the addons' manifests now, in this thread: the first static file
+    # request reads them lazily, and wkhtmltopdf's parallel requests would
+    # parse them in several threads at once, which Python 3.11.7's parser
+    # does not survive (a SystemError turns a stylesheet into a 500 error).
+    odoo.http.root.statics  # noqa: B018
     odoo.tools.config["http_interface"] = "127.0.0.1"
     httpd = server.ThreadedServer(odoo.http.root)
     httpd.http_spawn()
