@@ -1,3 +1,5 @@
+import json
+
 from odoo import Command
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user
 
@@ -164,7 +166,28 @@ class LifecycleCommon(LifecycleMixin, TransactionCase):
 
 
 class LifecycleHttpCommon(LifecycleMixin, HttpCase):
-    pass
+    def call_kw(self, model, method, *args, context=None, **kwargs):
+        """``model.method(*args, **kwargs)`` through JSON-RPC as the logged-in
+        user, as the web client calls it: the result, and the error's data
+        (``name``, ``message``) if any."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "model": model,
+                "method": method,
+                "args": list(args),
+                "kwargs": {**kwargs, "context": context or {}},
+            },
+        }
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        body = response.json()
+        return body.get("result"), body.get("error", {}).get("data")
 
 
 class AccountingCommon(LifecycleCommon):

@@ -4,7 +4,6 @@
 addon, reads what Odoo lets them read of orders, and still writes none of the
 workflow's fields."""
 
-import json
 from datetime import timedelta
 
 from lxml import etree
@@ -283,26 +282,6 @@ class TestAccountantWorkspace(AccountingCommon):
 class TestAccountantWorkspaceRpc(LifecycleHttpCommon):
     """Odoo lets Billing and Accountant users write orders (to link invoices):
     the workflow's fields stay refused to them through JSON-RPC."""
-
-    def call_kw(self, model, method, *args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": {},
-            },
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        return body.get("result"), body.get("error", {}).get("data")
 
     def test_workflow_fields_not_writable_by_accounting_users(self):
         reason = self.env["sale.order.cancel.reason"].create({"name": "Changed"})

@@ -1,4 +1,3 @@
-import json
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -440,26 +439,6 @@ class TestOverselling(AvailabilityMixin, LifecycleCommon):
 
 @tagged("post_install", "-at_install")
 class TestOversellingRpc(AvailabilityMixin, LifecycleHttpCommon):
-    def call_kw(self, model, method, *args, context=None):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": {"context": context or {}},
-            },
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        return body.get("result"), body.get("error", {}).get("data")
-
     def test_block_refuses_action_confirm_over_json_rpc(self):
         self.company.sale_oversell_policy = "block"
         order = self.quote([(self.gadget, 3)])

@@ -1,7 +1,6 @@
 """Cancelling a delivered or invoiced order by returning its goods and
 crediting its invoices, from the cancel and mass-cancel wizards."""
 
-import json
 from unittest.mock import patch
 
 from odoo import Command, fields
@@ -401,26 +400,6 @@ class TestCancelReversal(ReversalMixin, LifecycleCommon):
 
 @tagged("post_install", "-at_install")
 class TestCancelReversalRpc(ReversalMixin, LifecycleHttpCommon):
-    def call_kw(self, model, method, *args, context=None, **kwargs):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": {**kwargs, "context": context or {}},
-            },
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        return body.get("result"), body.get("error", {}).get("data")
-
     def test_reversal_refused_through_json_rpc(self):
         order = self.create_finished_orders()
         self.authenticate("sol_salesman", "sol_salesman")

@@ -2,8 +2,6 @@
 replayed through JSON-RPC (``/web/dataset/call_kw``) as the user who tried it,
 is refused and leaves the database as it was."""
 
-import json
-
 from odoo import Command, http
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
@@ -72,28 +70,6 @@ class TestDataLayer(LifecycleHttpCommon):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-
-    def call_kw(self, model, method, *args, context=None, **kwargs):
-        """``model.method(*args, **kwargs)`` through JSON-RPC as the logged-in
-        user: the result, and the error's data (``name``, ``message``) if any."""
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": {**kwargs, "context": context or {}},
-            },
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        return body.get("result"), body.get("error", {}).get("data")
 
     def run_wizard(self, model, values, method):
         """Create the wizard and run its action through JSON-RPC; both must

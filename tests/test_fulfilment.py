@@ -2,8 +2,6 @@
 number a courier requires before its delivery goes out, and the tracking
 shown on the order and the customer portal."""
 
-import json
-
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -179,26 +177,6 @@ class TestFulfilment(FulfilmentMixin, LifecycleCommon):
 
 @tagged("post_install", "-at_install")
 class TestFulfilmentHttp(FulfilmentMixin, LifecycleHttpCommon):
-    def call_kw(self, model, method, *args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": {"context": {}},
-            },
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        return body.get("result"), body.get("error", {}).get("data")
-
     def test_refused_through_json_rpc(self):
         _order, picking = self.confirmed_delivery()
         picking.move_ids.picked = True

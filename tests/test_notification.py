@@ -1,4 +1,3 @@
-import json
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -460,26 +459,6 @@ class TestNotificationRules(NotificationCommon):
 
 @tagged("post_install", "-at_install")
 class TestNotificationRpc(LifecycleHttpCommon):
-    def call_kw(self, model, method, *args, **kwargs):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": {**kwargs, "context": {}},
-            },
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        return body.get("result"), body.get("error", {}).get("data")
-
     def test_salesman_cannot_create_rules_by_rpc(self):
         values = {"name": "Forged", "event": "confirmed", "notify_salesperson": True}
         self.authenticate(self.salesman.login, self.salesman.login)

@@ -312,17 +312,9 @@ class TestDelegationDataLayer(DelegationMixin, LifecycleHttpCommon):
 
     def call_approve(self, order, login):
         self.authenticate(login, login)
-        response = self.url_open(
-            "/web/dataset/call_kw/sale.order/action_review_approve",
-            data=(
-                '{"jsonrpc": "2.0", "method": "call", "id": 1, "params": '
-                '{"model": "sale.order", "method": "action_review_approve", '
-                f'"args": [[{order.id}]], "kwargs": {{"context": {{}}}}}}}}'
-            ),
-            headers={"Content-Type": "application/json"},
-        )
+        _result, error = self.call_kw("sale.order", "action_review_approve", order.ids)
         self.env.invalidate_all()
-        return response.json().get("error", {}).get("data")
+        return error
 
     def test_rpc_delegated_decision(self):
         with freeze_time(DURING):

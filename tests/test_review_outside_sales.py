@@ -1,5 +1,3 @@
-import json
-
 from lxml import etree
 
 from odoo import Command
@@ -106,26 +104,6 @@ class TestReviewOutsideSales(LifecycleHttpCommon):
         wizard.action_reject()
         self.assertEqual(self.order.review_state, "rejected")
         self.assertEqual(self.order.review_ids.comment, "Margin too thin")
-
-    def call_kw(self, model, method, *args, **kwargs):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": {**kwargs, "context": {}},
-            },
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        return body.get("result"), body.get("error", {}).get("data")
 
     def test_rpc_reads_only_the_orders_to_decide(self):
         self.authenticate(self.finance.login, self.finance.login)
