@@ -88,7 +88,7 @@
             "sale_order_lifecycle/static/src/scss/report_shipping_list.scss",
         ],
         "web.assets_tests": [
-            "sale_order_lifecycle/static/tests/tours/*.js",
+            "sale_order_lifecycle/static/tests/tours/**/*.js",
         ],
     },
     "uninstall_hook": "uninstall_hook",

@@ -1,30 +1,12 @@
 import { registry } from "@web/core/registry";
+import { openStatementWizard } from "@sale_order_lifecycle/../tests/tours/utils/statement_steps";
 
 // Data comes from TestStatementRegisterTour: a user with only Billing rights
 // and "Lifecycle Customer" with a posted invoice. The tour creates the
 // customer's statement, sends it and finds it in the register.
 registry.category("web_tour.tours").add("sale_order_lifecycle_statement_register", {
     steps: () => [
-        {
-            content: "Open the Customers menu of Invoicing",
-            trigger: '.o-dropdown[data-menu-xmlid="account.menu_finance_receivables"]',
-            run: "click",
-        },
-        {
-            content: "Customer Statements",
-            trigger: '.o-dropdown-item[data-menu-xmlid="sale_order_lifecycle.menu_customer_statement"]',
-            run: "click",
-        },
-        {
-            content: "Choose the customer",
-            trigger: ".modal .o_field_widget[name=partner_ids] input",
-            run: "edit Lifecycle Customer",
-        },
-        {
-            content: "Pick it",
-            trigger: ".o-autocomplete--dropdown-item:contains(Lifecycle Customer)",
-            run: "click",
-        },
+        ...openStatementWizard("Lifecycle Customer"),
         {
             content: "Create the draft statement",
             trigger: ".modal-footer button[name=action_generate]",
