@@ -230,6 +230,25 @@ class TestCancellationHandover(HandoverMixin, LifecycleCommon):
         with self.assertRaises(AccessError):
             order.with_user(self.finance).action_cancel_request_approve()
 
+    @freeze_time(DURING)
+    def test_substitute_of_a_sales_administrator_without_rule(self):
+        # No rule: the Sales Administrators approve; Alma's part goes to her
+        # substitute, who has no Sales group.
+        self.cancel_rule.active = False
+        order = self.request_cancel()
+        assignees = self.cancel_activities(order).user_id
+        self.assertIn(self.finance, assignees)
+        self.assertIn(self.sale_manager, assignees)
+        self.assertNotIn(self.away, assignees)
+        self.assertEqual(
+            order.with_user(self.finance).cancel_approval_user_ids,
+            order._cancel_approval_users(),
+        )
+        self.assertTrue(order.with_user(self.finance).cancel_can_approve)
+        order.with_user(self.finance).action_cancel_request_approve()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.cancel_on_behalf_of_id, self.away)
+
     def test_rule_approver_without_sales_group_decides(self):
         controller = new_test_user(
             self.env,
@@ -355,6 +374,21 @@ class TestHandoverRefusalsRpc(HandoverMixin, LifecycleHttpCommon):
             self.assertFalse(self.call(self.boss.login, "action_review_approve", order))
         self.assertEqual(order.review_state, "approved")
         self.assertEqual(order.review_ids.decided_by_id, self.boss)
+
+    def test_tour_finance_substitute_approves_cancellation(self):
+        # The absence covers the real today: the browser's clock is not frozen.
+        self.customer.name = "Handover Tour Customer"
+        today = date.today()
+        self.away.write({"approval_away_from": today, "approval_away_to": today})
+        order = self.request_cancel()
+        self.start_tour(
+            "/odoo",
+            "sale_order_lifecycle_delegation_cancel_approve",
+            login=self.finance.login,
+        )
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.cancel_approver_id, self.finance)
+        self.assertEqual(order.cancel_on_behalf_of_id, self.away)
 
     def test_substitute_decides_cancellations_only_while_away(self):
         with freeze_time(BEFORE):
