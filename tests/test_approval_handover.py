@@ -313,6 +313,47 @@ class TestEscalationHandover(HandoverMixin, LifecycleCommon):
             self.bodies(order),
         )
 
+    @freeze_time(DURING)
+    def test_review_stays_where_the_substitute_does_not_work(self):
+        # Alma reviews for a second company too, where her substitute does
+        # not work: there her order approvals stay with her.
+        other_company = self.env["res.company"].create({"name": "Review Company"})
+        self.away.company_ids = [Command.link(other_company.id)]
+        self.salesman.company_ids = [Command.link(other_company.id)]
+        Review = self.env["sale.order.review"]
+        rules = self.env["sale.review.rule"].create(
+            [
+                {
+                    "name": f"Alma reviews {company.name}",
+                    "company_id": company.id,
+                    "min_amount": 5000.0,
+                    "reviewer_user_ids": [Command.set(self.away.ids)],
+                }
+                for company in self.company | other_company
+            ]
+        )
+        here, there = (
+            self.create_orders(qty=60, company_id=rule.company_id.id) for rule in rules
+        )
+        for order in here | there:
+            order.with_user(self.salesman).with_context(
+                allowed_company_ids=order.company_id.ids
+            ).action_request_review()
+        away_reviews = (here | there).review_ids.filtered(
+            lambda review: review.rule_id in rules
+        )
+        activities = self.env["mail.activity"].search(
+            [("sale_review_id", "in", away_reviews.ids)]
+        )
+        self.assertEqual(
+            {(a.res_id, a.user_id) for a in activities},
+            {(here.id, self.finance), (there.id, self.away)},
+        )
+        decidable = away_reviews.filtered_domain(
+            Review._get_current_reviewer_domain(self.finance)
+        )
+        self.assertEqual(decidable.order_id, here)
+
     def test_escalation_user_present_keeps_it(self):
         with freeze_time("2026-11-25 09:00:00"):
             order = self.create_orders(qty=20)
