@@ -3,7 +3,7 @@
     "name": "Sales Order Lifecycle",
     "summary": "Review, cancellation, archive, reassignment, low-stock alerts, "
     "courier tracking and payment follow-up for sales orders",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/Sales",
     "author": "Lifecycle Addons",
     "license": "LGPL-3",

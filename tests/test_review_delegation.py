@@ -290,15 +290,21 @@ class TestDelegation(DelegationMixin, ReviewCommon):
         )
 
     @freeze_time(DURING)
-    def test_cancellation_approval_stays_when_substitute_cannot_decide(self):
-        # The substitute is a salesperson: cancellations need a Sales
-        # Administrator, so the request stays with the manager away.
+    def test_cancellation_approval_goes_to_salesperson_substitute(self):
+        # The substitute is only a salesperson: the cancellation approvals of
+        # the manager away are theirs all the same, for orders of others too.
         order = self.request_cancel()
         assignees = self.cancel_activities(order).user_id
-        self.assertIn(self.away, assignees)
-        self.assertNotIn(self.substitute, assignees)
+        self.assertIn(self.substitute, assignees)
+        self.assertNotIn(self.away, assignees)
+        self.assertTrue(order.with_user(self.substitute).cancel_can_approve)
+        self.assertFalse(order.with_user(self.salesman_other).cancel_can_approve)
         with self.assertRaises(AccessError):
-            order.with_user(self.substitute).action_cancel_request_approve()
+            order.with_user(self.salesman_other).action_cancel_request_approve()
+        order.with_user(self.substitute).action_cancel_request_approve()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.cancel_approver_id, self.substitute)
+        self.assertEqual(order.cancel_on_behalf_of_id, self.away)
 
 
 @tagged("post_install", "-at_install")

@@ -1,8 +1,9 @@
+from collections import defaultdict
 from contextlib import contextmanager
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import (
@@ -25,6 +26,7 @@ CANCEL_LOGGED = object()
 CANCEL_LOGGED_KEY = "sale_cancel_logged"
 # What a cancellation records on the order; none of it is tracked.
 CANCEL_FIELDS = (
+    "cancel_approval_user_ids",
     "cancel_date",
     "cancel_reason_id",
     "cancel_note",
@@ -75,6 +77,19 @@ class SaleOrder(models.Model):
         copy=False,
         readonly=True,
         index=True,
+    )
+
+    cancel_approval_user_ids = fields.Many2many(
+        comodel_name="res.users",
+        relation="sale_order_cancel_approval_user_rel",
+        column1="order_id",
+        column2="user_id",
+        string="Cancellation Approvers",
+        copy=False,
+        readonly=True,
+        help="Who was asked to decide the cancellation at its current level. "
+        "They (and their substitutes) may read the order; who may decide is "
+        "checked again when they do.",
     )
 
     sale_cancel_final = fields.Boolean(
@@ -134,10 +149,12 @@ class SaleOrder(models.Model):
     def action_cancel_request_approve(self):
         with self._cancel_notices_batch() as orders:
             orders._check_cancel_approver()
-            pending = orders._filter_cancel_pending()
-            pending._action_cancel_approved()
+            # The approver was checked: approvers from outside Sales (a rule's
+            # reviewer, a substitute) may not write the orders themselves.
+            pending_sudo = orders._filter_cancel_pending().sudo()
+            pending_sudo._action_cancel_approved()
             # Orders with a higher approval level left are not cancelled yet.
-            pending.filtered(
+            pending_sudo.filtered(
                 lambda order: (
                     order.state == "cancel" and order.cancel_reason_id.notify_customer
                 )
@@ -364,7 +381,10 @@ class SaleOrder(models.Model):
             )
 
     def _check_cancel_approver(self):
-        own = self.filtered(lambda order: order.cancel_user_id == self.env.user)
+        """Refuse unless the current user may decide on the cancellation of
+        every order of ``self``: the one check behind the decision and the
+        Approve and Reject Cancellation buttons (``cancel_can_approve``)."""
+        own, others = self._split_cancel_approver_refusals()
         if own:
             raise AccessError(
                 self.env._(
@@ -373,9 +393,6 @@ class SaleOrder(models.Model):
                     orders=", ".join(own.mapped("name")),
                 )
             )
-        others = self.filtered(
-            lambda order: self.env.user not in order._cancel_approval_users()
-        )
         if others:
             raise AccessError(
                 self.env._(
@@ -384,6 +401,16 @@ class SaleOrder(models.Model):
                     orders=", ".join(others.mapped("name")),
                 )
             )
+
+    def _split_cancel_approver_refusals(self):
+        """``(own, others)``: the orders of ``self`` whose cancellation the
+        current user asked for, and those whose approvers they are not."""
+        user = self.env.user
+        own = self.filtered(lambda order: order.cancel_user_id == user)
+        others = (self - own).filtered(
+            lambda order: user not in order._cancel_approval_users()
+        )
+        return own, others
 
     def _cancel_needs_approval(self, reason, reverse=False):
         """Orders of ``self`` whose cancellation needs a Sales Administrator,
@@ -464,7 +491,16 @@ class SaleOrder(models.Model):
         )
 
     def _schedule_cancel_approval_activities(self, note):
-        """An approval activity for each assignee of each order."""
+        """An approval activity for each assignee of each order; the
+        approvers asked are recorded on the order (they read it)."""
+        approvers = {order: order._cancel_approval_users() for order in self}
+        by_approvers = defaultdict(lambda: self.browse())
+        for order, users in approvers.items():
+            by_approvers[users] |= order
+        for users, orders in by_approvers.items():
+            orders._lifecycle_internal().with_context(mail_notrack=True).write(
+                {"cancel_approval_user_ids": [Command.set(users.ids)]}
+            )
         assignees = {order: order._cancel_approval_assignees() for order in self}
         for assignee in self.env["res.users"].union(*assignees.values()):
             # The requester may not write the orders' activities.
@@ -510,7 +546,10 @@ class SaleOrder(models.Model):
         pending._close_cancel_activities(
             self.env._("Rejected: %(reason)s", reason=reason)
         )
-        pending._lifecycle_internal().write({"cancel_request_state": "rejected"})
+        # The approver was checked: approvers from outside Sales (a rule's
+        # reviewer, a substitute) may not write the orders themselves.
+        pending_sudo = pending.sudo()
+        pending_sudo._lifecycle_internal().write({"cancel_request_state": "rejected"})
         pending._message_log_batch(
             bodies={
                 order.id: Markup("<p>%s</p>")

@@ -51,12 +51,11 @@ class SaleOrder(models.Model):
     @api.depends_context("uid")
     @api.depends("cancel_request_state", "cancel_approval_level", "cancel_user_id")
     def _compute_cancel_can_approve(self):
+        # The very check that refuses the decision (_check_cancel_approver).
+        pending = self._filter_cancel_pending()
+        own, others = pending._split_cancel_approver_refusals()
         for order in self:
-            order.cancel_can_approve = (
-                order.cancel_request_state == "pending"
-                and self.env.user != order.cancel_user_id
-                and self.env.user in order._cancel_approval_users()
-            )
+            order.cancel_can_approve = order in pending - own - others
 
     @api.model
     def _get_lifecycle_protected_fields(self):
@@ -115,11 +114,12 @@ class SaleOrder(models.Model):
         level; the Sales Administrators when no rule applies or none of its
         reviewers may decide."""
         self.ensure_one()
-        rules = self.cancel_approval_rule_ids.filtered(
+        # Approvers from outside Sales may not read the rules naming them.
+        rules_sudo = self.sudo().cancel_approval_rule_ids.filtered(
             lambda rule: rule.sequence == self.cancel_approval_level
         )
         users = self.env["res.users"].union(
-            *(rule._get_reviewers(self) for rule in rules)
+            *(rule._get_reviewers(self).with_env(self.env) for rule in rules_sudo)
         )
         users -= self.cancel_user_id
         return users or super()._cancel_approval_users()
@@ -167,5 +167,8 @@ class SaleOrder(models.Model):
 
     def _reject_cancel_request(self, reason):
         res = super()._reject_cancel_request(reason)
-        self._cancel_record_decision()
+        # The approver was checked: approvers from outside Sales may not write
+        # the orders themselves.
+        orders_sudo = self.sudo()
+        orders_sudo._cancel_record_decision()
         return res

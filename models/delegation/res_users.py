@@ -95,13 +95,13 @@ class ResUsers(models.Model):
             and self.approval_away_from <= date <= self.approval_away_to
         )
 
-    def _lifecycle_delegate(self, date=None, group=None):
+    def _lifecycle_delegate(self, date=None, company=None):
         """``{user: assignee}`` for the users of ``self``: who receives the
         approval work meant for each user on ``date`` (today by default), their
         substitute while they are away, else themselves. One level only: a
         substitute away too is still the assignee (no chains). A substitute
-        archived since, or outside ``group`` (an xml id) when given, cannot do
-        the work: it stays with the user.
+        archived since, or who does not work for ``company`` (the document's,
+        when given), cannot do the work: it stays with the user.
 
         The one helper that every approval flow (order review, cancellation
         approval) calls before it assigns activities."""
@@ -114,7 +114,7 @@ class ResUsers(models.Model):
             if (
                 not user_sudo._is_approval_away(date)
                 or not substitute.active
-                or (group and not substitute.has_group(group))
+                or (company and company not in substitute.company_ids)
             ):
                 delegates[user] = user
             else:

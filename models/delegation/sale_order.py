@@ -2,8 +2,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..tools import SALE_MANAGER_GROUP
-
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
@@ -24,18 +22,18 @@ class SaleOrder(models.Model):
         }
 
     def _cancel_approval_users(self):
-        """The substitutes of approvers away decide in their stead, when they
-        are Sales Administrators themselves (else the work stays with the
-        approver)."""
+        """The substitutes of approvers away decide in their stead, whatever
+        their groups, if they work for the order's company (else the work
+        stays with the approver)."""
         users = super()._cancel_approval_users()
-        delegates = users._lifecycle_delegate(group=SALE_MANAGER_GROUP)
+        delegates = users._lifecycle_delegate(company=self.company_id)
         substitutes = self.env["res.users"].union(*delegates.values())
         return (users | substitutes) - self.cancel_user_id
 
     def _cancel_approval_assignees(self):
         """The approval activity of an approver away goes to their substitute."""
         users = super()._cancel_approval_assignees()
-        delegates = users._lifecycle_delegate(group=SALE_MANAGER_GROUP)
+        delegates = users._lifecycle_delegate(company=self.company_id)
         return self.env["res.users"].union(*delegates.values()) - self.cancel_user_id
 
     def _cancel_record_decision(self):

@@ -15,13 +15,14 @@ class SaleOrderReview(models.Model):
     @api.model
     def _get_decider_domains(self, user):
         """A substitute decides, while the delegation lasts, what waits for the
-        reviewers who named them."""
+        reviewers who named them, in the companies the substitute works for."""
         domains = super()._get_decider_domains(user)
         for delegator in user._lifecycle_delegators():
             domains.append(
                 [
                     ("reviewer_user_ids", "in", delegator.id),
                     ("approved_user_ids", "not in", delegator.id),
+                    ("company_id", "in", user.company_ids.ids),
                 ]
             )
         return domains

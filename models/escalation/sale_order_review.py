@@ -38,11 +38,45 @@ class SaleOrderReview(models.Model):
 
     @api.model
     def _get_decider_domains(self, user):
-        """The escalation user decides the level escalated to them."""
-        return [
+        """The escalation user decides the level escalated to them; while
+        they are away, their substitute does, for the companies the
+        substitute works for."""
+        domains = [
             *super()._get_decider_domains(user),
             [("escalation_user_id", "=", user.id)],
         ]
+        delegators = user._lifecycle_delegators()
+        if delegators:
+            domains.append(
+                [
+                    ("escalation_user_id", "in", delegators.ids),
+                    ("company_id", "in", user.company_ids.ids),
+                ]
+            )
+        return domains
+
+    def _get_escalation_deciders(self, user):
+        """The reviews of ``self`` that ``user`` settles as the escalation
+        user, or as the substitute of the escalation user away."""
+        delegators = user._lifecycle_delegators()
+        return self.filtered(
+            lambda review: (
+                review.escalation_user_id
+                and (
+                    review.escalation_user_id == user
+                    or review.escalation_user_id in delegators
+                )
+            )
+        )
+
+    def _get_on_behalf(self, user):
+        """A substitute who settles an escalated level decides on behalf of
+        the escalation user away."""
+        on_behalf = super()._get_on_behalf(user)
+        for review in self._get_escalation_deciders(user):
+            if review.escalation_user_id != user and review not in on_behalf:
+                on_behalf[review] = review.escalation_user_id
+        return on_behalf
 
     def _schedule_activities(self):
         self.filtered(
@@ -53,7 +87,8 @@ class SaleOrderReview(models.Model):
     def _record_approval(self):
         """The escalation user settles the level alone, whatever its mode."""
         user = self.env.user
-        escalated = self.filtered(lambda review: review.escalation_user_id == user)
+        escalated = self._get_escalation_deciders(user)
+        on_behalf = escalated._get_on_behalf(user)
         res = super(SaleOrderReview, self - escalated)._record_approval()
         if escalated:
             feedback = self.env._(
@@ -61,6 +96,7 @@ class SaleOrderReview(models.Model):
             )
             escalated._close_activities(feedback)
             escalated.write(escalated._decision_values("approved"))
+            escalated._log_on_behalf(on_behalf, approved=True)
         return res
 
     @api.model
@@ -133,6 +169,7 @@ class SaleOrderReview(models.Model):
         for user, reviews in targets.items():
             reviews.write({"escalation_user_id": user.id, "escalated_on": now})
         escalated = self.union(*targets.values())
+        targets, delegated = self._get_escalation_assignees(targets)
         activity_type = self.env.ref(ESCALATION_TYPE)
         model_id = self.env["ir.model"]._get_id("sale.order")
         today = fields.Date.context_today(self)
@@ -167,6 +204,22 @@ class SaleOrderReview(models.Model):
                 for order, reviews in escalated.grouped("order_id").items()
             }
         )
+        if delegated:
+            delegated.order_id._message_log_batch(
+                bodies={
+                    order.id: Markup("<p>%s</p>")
+                    % self.env._(
+                        "%(users)s away: %(substitutes)s decides in their stead.",
+                        users=", ".join(reviews.escalation_user_id.mapped("name")),
+                        substitutes=", ".join(
+                            reviews.escalation_user_id.approval_substitute_id.mapped(
+                                "name"
+                            )
+                        ),
+                    )
+                    for order, reviews in delegated.grouped("order_id").items()
+                }
+            )
         for user, reviews in targets.items():
             notify_user(
                 self.env,
@@ -179,3 +232,20 @@ class SaleOrderReview(models.Model):
                 ),
             )
         return escalated
+
+    @api.model
+    def _get_escalation_assignees(self, targets):
+        """``({assignee: reviews}, delegated)`` from ``{escalation user:
+        reviews}``: the activity of an escalation user away goes to their
+        substitute, if the substitute works for the order's company;
+        ``delegated``: the reviews handed over."""
+        today = fields.Date.context_today(self)
+        assignees = defaultdict(lambda: self.browse())
+        delegated = self.browse()
+        for user, reviews in targets.items():
+            for company, company_reviews in reviews.grouped("company_id").items():
+                assignee = user._lifecycle_delegate(today, company=company)[user]
+                assignees[assignee] |= company_reviews
+                if assignee != user:
+                    delegated |= company_reviews
+        return assignees, delegated

@@ -349,12 +349,18 @@ class SaleOrderReview(models.Model):
         )
         model_id = self.env["ir.model"]._get_id("sale.order")
         today = fields.Date.context_today(self)
-        # Reviewers away hand their activities to their substitute; one
-        # activity per review and assignee.
-        assignees = pending.reviewer_user_ids._lifecycle_delegate(today)
+        # Reviewers away hand their activities to their substitute, if the
+        # substitute works for the order's company; one activity per review
+        # and assignee.
+        assignees = {
+            company: reviews.reviewer_user_ids._lifecycle_delegate(
+                today, company=company
+            )
+            for company, reviews in pending.grouped("company_id").items()
+        }
         targets = list(
             dict.fromkeys(
-                (review, assignees[user])
+                (review, assignees[review.company_id][user])
                 for review in pending
                 for user in review.reviewer_user_ids - review.approved_user_ids
             )

@@ -29,3 +29,37 @@ registry.category("web_tour.tours").add("sale_order_lifecycle_delegation_approve
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sale_order_lifecycle_delegation_cancel_approve", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Open the activity menu",
+            trigger: ".o-mail-ActivityMenu-counter",
+            run: "click",
+        },
+        {
+            content: "Open the sales order activities",
+            trigger: ".o-mail-ActivityGroup:contains(Sales Order)",
+            run: "click",
+        },
+        {
+            content: "Open the order whose cancellation the approver away must decide",
+            trigger: ".o_data_row td[name=partner_id]:contains(Handover Tour Customer)",
+            run: "click",
+        },
+        {
+            content: "The reason of the cancellation is shown",
+            trigger: ".o_form_view .o_field_widget[name=cancel_reason_id]:contains(Customer changed plans)",
+        },
+        {
+            content: "Approve the cancellation on their behalf",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_cancel_request_approve]",
+            run: "click",
+        },
+        {
+            content: "The decision is recorded on behalf of the approver away",
+            trigger: ".o-mail-Message-body:contains(on behalf of Alma Away)",
+        },
+    ],
+});
