@@ -613,6 +613,9 @@ class SaleOrder(models.Model):
             raise AccessError(
                 self.env._("Only the demo data may backdate cancellations.")
             )
+        # The cancellation's own writes must reach the table first, or their
+        # flush would overwrite the date set here.
+        self.flush_recordset(["state", "cancel_date"])
         cancelled = self.filtered(lambda order: order.state == "cancel")
         if not cancelled:
             return
