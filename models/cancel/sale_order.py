@@ -1,11 +1,9 @@
 from contextlib import contextmanager
 
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
 
 from ..tools import (
     SALE_MANAGER_GROUP,
@@ -597,33 +595,3 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-
-    def _demo_backdate_cancellation(self, days):
-        """Demo data only: date the cancellation of these cancelled orders
-        ``days`` ago, so that the demo history spreads over several months.
-
-        The cancellation date is written by the workflow alone; this private
-        method is called by demo/story_demo.xml as superuser, never by RPC.
-        """
-        if not self.env.su:
-            raise AccessError(
-                self.env._("Only the demo data may backdate cancellations.")
-            )
-        # The cancellation's own writes must reach the table first, or their
-        # flush would overwrite the date set here.
-        self.flush_recordset(["state", "cancel_date"])
-        cancelled = self.filtered(lambda order: order.state == "cancel")
-        if not cancelled:
-            return
-        self.env.cr.execute(
-            SQL(
-                "UPDATE sale_order SET cancel_date = %s WHERE id IN %s",
-                fields.Datetime.now() - relativedelta(days=days),
-                tuple(cancelled.ids),
-            )
-        )
-        cancelled.invalidate_recordset(["cancel_date"])
