@@ -170,6 +170,17 @@ class TestDemoData(TransactionCase):
         )
         self.assertEqual(len(activity), 1)
         self.assertIn(picking.name, activity.note)
+        # The lifecycle report (and the dashboard) says the same; an order
+        # confirmed today ships within the products' lead time.
+        report = self.env["sale.order.lifecycle.report"]
+        on_time = self.demo("sale_order_lotus_confirmed_demo")
+        self.assertEqual(on_time.state, "sale")
+        self.assertEqual(
+            report.search([("order_id", "in", (waiting | on_time).ids)])
+            .filtered("is_late")
+            .order_id,
+            waiting,
+        )
 
     def test_statements_sent_and_confirmed(self):
         harbor = self.demo("res_partner_harbor_demo")
