@@ -71,7 +71,7 @@ class TestLifecycleDashboardCancellations(LifecycleCommon):
                 (8, "customer_request"),
             )
         }
-        cls.cancelled = {}
+        cls.cancelled, cls.month_of = {}, {}
         for months, reason in cls.reasons.items():
             # Mid-month and midday: the month is the same in every time zone.
             when = fields.Datetime.now() - relativedelta(months=months, day=15, hour=12)
@@ -79,14 +79,12 @@ class TestLifecycleDashboardCancellations(LifecycleCommon):
                 order = cls.create_orders(date_order=when)
                 order.with_context(sale_cancel_reason_id=reason.id).action_cancel()
             cls.cancelled[months] = order
+            cls.month_of[months] = when.replace(
+                day=1, hour=0, minute=0, second=0, microsecond=0
+            )
         cls.orders = cls.env["sale.order"].union(*cls.cancelled.values())
         cls.company.write({"sale_auto_archive": True, "sale_auto_archive_days": 30})
         cls.env["sale.order"]._cron_auto_archive()
-
-    def month_of(self, months):
-        return fields.Datetime.to_datetime(
-            self.today - relativedelta(months=months, day=1)
-        )
 
     def test_tile_counts_archived_cancellations_by_month_and_reason(self):
         self.assertEqual(self.orders.mapped("active"), [False] * 3, "auto-archived")
@@ -117,8 +115,8 @@ class TestLifecycleDashboardCancellations(LifecycleCommon):
         self.assertEqual(
             set(groups),
             {
-                (self.month_of(2), self.reasons[2], 1),
-                (self.month_of(3), self.reasons[3], 1),
+                (self.month_of[2], self.reasons[2], 1),
+                (self.month_of[3], self.reasons[3], 1),
             },
             "the cancellation of 8 months ago is older than the tile's six months",
         )
