@@ -170,6 +170,17 @@ class TestDemoData(TransactionCase):
         )
         self.assertEqual(len(activity), 1)
         self.assertIn(picking.name, activity.note)
+        # The lifecycle report (and the dashboard) says the same; an order
+        # confirmed today ships within the products' lead time.
+        report = self.env["sale.order.lifecycle.report"]
+        on_time = self.demo("sale_order_lotus_confirmed_demo")
+        self.assertEqual(on_time.state, "sale")
+        self.assertEqual(
+            report.search([("order_id", "in", (waiting | on_time).ids)])
+            .filtered("is_late")
+            .order_id,
+            waiting,
+        )
 
     def test_statements_sent_and_confirmed(self):
         harbor = self.demo("res_partner_harbor_demo")
@@ -191,8 +202,16 @@ class TestDemoData(TransactionCase):
             .with_context(active_test=False)
             .search([("state", "=", "cancel"), ("cancel_reason_id", "!=", False)])
         )
-        self.assertGreaterEqual(len(cancelled.cancel_reason_id), 3)
-        self.assertGreaterEqual(len(cancelled.user_id), 2)
+        self.assertGreaterEqual(len(cancelled.cancel_reason_id), 5)
+        self.assertGreaterEqual(len(cancelled.user_id), 3)
+        today = fields.Date.context_today(cancelled[0])
+        months = {
+            (today.year - date.year) * 12 + today.month - date.month
+            for date in cancelled.mapped("cancel_date")
+        }
+        self.assertGreaterEqual(len(months), 4, "spread over the last six months")
+        self.assertIn(0, months, "one cancellation this month")
+        self.assertLessEqual(max(months), 5, "all in the dashboard's six months")
         request = self.demo("sale_order_lotus_cancel_request_demo")
         self.assertEqual(request.state, "sale")
         self.assertEqual(request.cancel_request_state, "pending")
@@ -207,4 +226,28 @@ class TestDemoData(TransactionCase):
             set(alerts.product_id.mapped("name"))
             - {"Jade Bracelet", "Porcelain Tea Set"},
             set(),
+        )
+
+    def test_rejection_discrepancy_reassignment(self):
+        """A rejected approval decided by its reviewer, a delivered order
+        nobody invoiced, and an order moved between salespeople."""
+        admin = self.env.ref("base.user_admin")
+        rejected = self.demo("sale_order_maple_rejected_demo")
+        self.assertEqual(rejected.state, "draft")
+        self.assertEqual(rejected.review_state, "rejected")
+        decided = rejected.review_ids.filtered(lambda r: r.state == "rejected")
+        self.assertEqual(decided.decided_by_id, admin)
+        self.assertIn("prepayment", decided.comment)
+        self.assertIn(admin.name, " ".join(rejected.message_ids.mapped("body")))
+
+        uninvoiced = self.demo("sale_order_lotus_uninvoiced_demo")
+        self.assertEqual(uninvoiced.order_line.qty_delivered, 10)
+        self.assertFalse(uninvoiced.invoice_ids)
+        self.assertTrue(uninvoiced.has_discrepancy)
+        self.assertIn("invoiced", uninvoiced.discrepancy_note)
+
+        reassigned = self.demo("sale_order_formosa_sent_demo")
+        self.assertNotEqual(reassigned.user_id, self.env.ref("base.user_demo"))
+        self.assertEqual(
+            reassigned.assignment_ids.from_user_id, self.env.ref("base.user_demo")
         )

@@ -103,9 +103,10 @@ class TestInstallColumns(AccountingCommon):
         ids = {name: order.id for name, order in self.orders.items()}
         self.assertEqual(to_compute, [ids["other currency"]])
         # Every order with a discrepancy is left to the ORM, and only those
-        # SQL cannot clear.
+        # SQL cannot clear (among the orders of this test: the demo data has
+        # an order delivered and not invoiced of its own).
         self.assertEqual(
-            set(to_check),
+            set(to_check) & set(ids.values()),
             {
                 ids[name]
                 for name in (

@@ -279,6 +279,22 @@ class SaleOrder(models.Model):
         finished and whose last invoice, delivery or cancellation is older than
         the company's delay. Final rules are checked on each batch."""
         companies = self.env["res.company"].search([("sale_auto_archive", "=", True)])
+        # The query reads the tables: the ORM's pending writes first (a caller
+        # may have cancelled, delivered or invoiced in the same transaction).
+        self.flush_model(
+            [
+                "active",
+                "company_id",
+                "state",
+                "invoice_status",
+                "cancel_date",
+                "date_order",
+            ]
+        )
+        self.env["stock.picking"].flush_model(["sale_id", "date_done"])
+        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
+        self.env["account.move.line"].flush_model(["move_id"])
+        self.env["account.move"].flush_model(["state", "invoice_date"])
         ids = []
         for company in companies:
             cutoff = fields.Datetime.now() - timedelta(
