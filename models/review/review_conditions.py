@@ -87,10 +87,17 @@ class ConditionEvaluator:
     """Evaluates review conditions on a batch of orders, computing each shared
     figure (margins, order history, overdue invoices, free stock) once."""
 
-    def __init__(self, orders):
+    def __init__(self, orders, cache=None):
         self.orders = orders
         self.env = orders.env
-        self._cache = {}
+        self._cache = {} if cache is None else cache
+
+    def with_lang(self, lang):
+        """The same evaluation worded in ``lang``: the figures computed so far
+        are shared, only the sentences are made again."""
+        return ConditionEvaluator(
+            self.orders.with_context(lang=lang), cache=self._cache
+        )
 
     def _once(self, key, compute):
         if key not in self._cache:

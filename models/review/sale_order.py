@@ -469,7 +469,7 @@ class SaleOrder(models.Model):
         orders_sudo = self.sudo()
         orders_sudo.review_ids.filtered("is_current").is_current = False
         reviews_sudo = self.env["sale.order.review"].sudo().create(vals_list)
-        reviews_sudo._copy_rule_names()
+        reviews_sudo._snapshot_languages()
         self._set_review_state("pending", track=False)
         reviews_sudo._schedule_activities()
         # One prefetch set for every order's reviews: the notices of the

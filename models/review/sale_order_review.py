@@ -13,6 +13,7 @@ from ..tools import (
     notification_action,
     notify_user,
 )
+from .review_conditions import ConditionEvaluator
 from .sale_review_rule import APPROVAL_MODES
 
 
@@ -55,8 +56,9 @@ class SaleOrderReview(models.Model):
     )
     reason = fields.Text(
         string="Why",
+        translate=True,
         help="The conditions of the rule that the order met when the review was "
-        "requested.",
+        "requested, worded in every language active then.",
     )
     approval_mode = fields.Selection(
         selection=APPROVAL_MODES,
@@ -366,7 +368,7 @@ class SaleOrderReview(models.Model):
                 "res_id": review.order_id.id,
                 "activity_type_id": activity_type.id,
                 "summary": review.with_context(lang=user.lang)._get_activity_summary(),
-                "note": review.reason and Markup("<p>%s</p>") % review.reason,
+                "note": review._get_activity_note(user),
                 "user_id": user.id,
                 "date_deadline": today,
                 "sale_review_id": review.id,
@@ -396,11 +398,50 @@ class SaleOrderReview(models.Model):
                 ),
             )
 
+    def _get_activity_note(self, user):
+        """Why the review applies, in the language of ``user``."""
+        self.ensure_one()
+        reason = self.with_context(lang=user.lang).reason
+        return reason and Markup("<p>%s</p>") % reason
+
     def _get_activity_summary(self):
         self.ensure_one()
         return self.env._(
             "Approve: %(rule)s (level %(level)s)", rule=self.name, level=self.level
         )
+
+    def _snapshot_languages(self):
+        """The snapshot of new reviews in every active language, so that each
+        reader sees the rule and why it applies in their own language: the
+        names copied from the rules, the reasons worded again."""
+        self._copy_rule_names()
+        self._word_reasons_in_languages()
+
+    def _word_reasons_in_languages(self):
+        """Word the reasons of the reviews, created in the current language,
+        in the other active languages (and in English, the fallback). Each
+        language words the rules' conditions once for the whole batch, on the
+        figures computed once; the ORM writes all the languages of a line in
+        one statement for every line when it flushes."""
+        current = self.env.lang or "en_US"
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        langs = sorted((installed | {"en_US"}) - {current})
+        reviews = self.filtered("rule_id")
+        if not langs or not reviews:
+            return
+        evaluator = ConditionEvaluator(reviews.order_id)
+        by_rule = reviews.grouped("rule_id")
+        for lang in langs:
+            lang_evaluator = evaluator.with_lang(lang)
+            for rule, rule_reviews in by_rule.items():
+                worded = dict(
+                    rule._get_match_reasons(
+                        lang_evaluator, rule_reviews.order_id, check_domain=False
+                    )
+                )
+                for review in rule_reviews.with_context(lang=lang):
+                    if review.order_id in worded:
+                        review.reason = "; ".join(worded[review.order_id])
 
     def _copy_rule_names(self):
         """The name snapshot of each review in every language of its rule's
