@@ -45,3 +45,4 @@ from . import test_review_language
 from . import test_persona_tours
 from . import test_fulfilment_flow_tour
 from . import test_cancel_notices
+from . import test_language
