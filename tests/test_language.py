@@ -4,6 +4,8 @@ and the customer's mails and statements."""
 
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.tests import Form, new_test_user, tagged
 
@@ -272,3 +274,41 @@ class TestLanguage(MockEmail, AccountingCommon):
                 )
                 self.assertIn(f"{invoice_label} {invoice.name}", html)
                 self.assertIn(payment_label, html)
+
+    def test_late_deliveries_in_each_readers_language(self):
+        """The cron's digest activity and the salesperson's notice are in the
+        language of whoever receives them."""
+        stock_user_zh = new_test_user(
+            self.env,
+            login="sol_stock_user_zh",
+            groups="stock.group_stock_user",
+            lang="zh_CN",
+        )
+        day_one = fields.Datetime.now() - timedelta(days=3)
+        with freeze_time(day_one):
+            order = self.create_orders(user=self.salesman_zh)
+            order.action_confirm()
+        order.picking_ids.user_id = stock_user_zh
+        self.env["stock.picking"].with_context(
+            lang="en_US"
+        )._cron_report_late_deliveries()
+        activity = self.env["mail.activity"].search(
+            [
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref(
+                        "sale_order_lifecycle.mail_activity_type_late_delivery"
+                    ).id,
+                ),
+                ("user_id", "=", stock_user_zh.id),
+            ]
+        )
+        self.assertEqual(activity.summary, "1 笔逾期交货")
+        notice = self.env["mail.message"].search(
+            [
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.salesman_zh.partner_id.ids),
+            ]
+        )
+        self.assertIn("您的订单有逾期交货", notice.mapped("subject"))
