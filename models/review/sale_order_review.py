@@ -1,3 +1,6 @@
+import json
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -421,8 +424,9 @@ class SaleOrderReview(models.Model):
         """Word the reasons of the reviews, created in the current language,
         in the other active languages (and in English, the fallback). Each
         language words the rules' conditions once for the whole batch, on the
-        figures computed once; the ORM writes all the languages of a line in
-        one statement for every line when it flushes."""
+        figures computed once; one statement adds every language to every
+        line, as the ORM's flush of a translated field does (``column ||
+        {lang: value}``)."""
         current = self.env.lang or "en_US"
         installed = {code for code, _name in self.env["res.lang"].get_installed()}
         langs = sorted((installed | {"en_US"}) - {current})
@@ -431,6 +435,7 @@ class SaleOrderReview(models.Model):
             return
         evaluator = ConditionEvaluator(reviews.order_id)
         by_rule = reviews.grouped("rule_id")
+        translations = defaultdict(dict)
         for lang in langs:
             lang_evaluator = evaluator.with_lang(lang)
             for rule, rule_reviews in by_rule.items():
@@ -439,9 +444,29 @@ class SaleOrderReview(models.Model):
                         lang_evaluator, rule_reviews.order_id, check_domain=False
                     )
                 )
-                for review in rule_reviews.with_context(lang=lang):
+                for review in rule_reviews:
                     if review.order_id in worded:
-                        review.reason = "; ".join(worded[review.order_id])
+                        translations[review.id][lang] = "; ".join(
+                            worded[review.order_id]
+                        )
+        if not translations:
+            return
+        self.flush_recordset(["reason"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sale_order_review review
+                   SET reason = COALESCE(review.reason, '{}'::jsonb) || worded.reason
+                  FROM (VALUES %s) AS worded(id, reason)
+                 WHERE review.id = worded.id
+                """,
+                SQL(", ").join(
+                    SQL("(%s, %s::jsonb)", review_id, json.dumps(values))
+                    for review_id, values in translations.items()
+                ),
+            )
+        )
+        self.invalidate_recordset(["reason"])
 
     def _copy_rule_names(self):
         """The name snapshot of each review in every language of its rule's
