@@ -93,6 +93,34 @@ class TestReviewLanguage(LifecycleCommon):
         )
         self.assertIn("大额订单", review.with_context(lang="zh_CN").reason)
 
+    def test_salespersons_todo_in_their_language_whoever_decides(self):
+        """A Chinese reviewer's approval or rejection gives the English
+        salesperson an English to-do and notice."""
+        approved, rejected = self.create_orders(2, qty=20)
+        (approved | rejected).with_user(self.salesman).action_request_review()
+        approved.with_user(self.reviewer_zh).with_context(
+            lang="zh_CN"
+        ).action_review_approve()
+        rejected.with_user(self.reviewer_zh).with_context(lang="zh_CN")._review_reject(
+            "价格太低"
+        )
+
+        def todo(order):
+            return order.activity_ids.filtered(
+                lambda a: a.user_id == self.salesman and not a.sale_review_id
+            )
+
+        self.assertEqual(todo(approved).summary, "Order approved: confirm it")
+        self.assertEqual(todo(rejected).summary, "Approval rejected")
+        self.assertIn("Rejected by Li Reviewer: 价格太低", str(todo(rejected).note))
+        notices = self.env["mail.message"].search(
+            [
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.salesman.partner_id.ids),
+            ]
+        )
+        self.assertIn("Sales orders approved", notices.mapped("subject"))
+
     def test_rule_renamed_later_keeps_the_snapshot(self):
         order = self.create_orders(qty=20)
         order.with_user(self.salesman).action_request_review()

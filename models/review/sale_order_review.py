@@ -15,6 +15,7 @@ from ..tools import (
     html_links,
     notification_action,
     notify_user,
+    user_lang_env,
 )
 from .review_conditions import ConditionEvaluator
 from .sale_review_rule import APPROVAL_MODES
@@ -400,6 +401,35 @@ class SaleOrderReview(models.Model):
                     orders=html_links(user_env, user_orders),
                 ),
             )
+
+    @api.model
+    def _schedule_salesperson_todo(self, orders, get_summary, get_note=None):
+        """A to-do activity for the salesperson of each of ``orders``, created
+        in one batch, in the salesperson's language: ``get_summary(order,
+        env)`` and ``get_note(env)`` word it in ``env``. Return the orders
+        that have a salesperson."""
+        todo = orders.filtered("user_id")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id(orders._name)
+        vals_list = []
+        for order in todo:
+            env = user_lang_env(orders.env, order.user_id)
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": todo_type.id,
+                    "summary": get_summary(order, env),
+                    "note": get_note(env) if get_note else False,
+                    "user_id": order.user_id.id,
+                    "date_deadline": today,
+                }
+            )
+        orders.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
+        return todo
 
     def _get_activity_note(self, user):
         """Why the review applies, in the language of ``user``."""
