@@ -121,6 +121,16 @@ class TestReviewLanguage(LifecycleCommon):
         )
         self.assertIn("Sales orders approved", notices.mapped("subject"))
 
+    def test_problems_in_the_readers_language(self):
+        """The automatic checks are read in each reader's language, even in
+        the same transaction."""
+        order = self.create_orders()
+        order.partner_id = self.env["res.partner"].create({"name": "No Address"})
+        english = order.with_context(lang="en_US").review_problems
+        chinese = order.with_context(lang="zh_CN").review_problems
+        self.assertIn("needs a street and a city", english)
+        self.assertIn("需要填写街道和城市", chinese)
+
     def test_rule_renamed_later_keeps_the_snapshot(self):
         order = self.create_orders(qty=20)
         order.with_user(self.salesman).action_request_review()

@@ -111,6 +111,7 @@ class SaleOrder(models.Model):
         "order_line.product_uom_qty",
         "order_line.price_unit",
     )
+    @api.depends_context("lang")
     def _compute_review_problems(self):
         problems = self._get_review_problems()
         for order in self:
