@@ -131,6 +131,23 @@ class TestReviewLanguage(LifecycleCommon):
         self.assertIn("needs a street and a city", english)
         self.assertIn("需要填写街道和城市", chinese)
 
+    def test_credit_warning_in_every_language(self):
+        """Odoo's credit limit warning, part of the Why, is worded in each
+        language too (Odoo does not compute it per language)."""
+        self.env["ir.module.module"]._load_module_terms(["account"], ["zh_CN"])
+        self.rule.write({"min_amount": 0.0, "credit_risk": True})
+        self.company.account_use_credit_limit = True
+        self.customer.credit_limit = 150.0
+        order = self.create_orders(qty=2)
+        order.with_user(self.salesman).with_context(
+            lang="en_US"
+        ).action_request_review()
+        review = order.review_ids
+        self.assertIn(
+            "has reached its credit limit", review.with_context(lang="en_US").reason
+        )
+        self.assertIn("已达到信贷限额", review.with_context(lang="zh_CN").reason)
+
     def test_rule_renamed_later_keeps_the_snapshot(self):
         order = self.create_orders(qty=20)
         order.with_user(self.salesman).action_request_review()

@@ -254,12 +254,17 @@ class ConditionEvaluator:
 
     def _eval_credit_risk(self, _threshold, orders):
         overdue = self._overdue_customers()
+        # Odoo's credit warning is not computed per language: word it in this
+        # evaluation's, and leave no other reader this language's.
+        orders.invalidate_recordset(["partner_credit_warning"])
+        warnings = {order: order.partner_credit_warning for order in orders}
+        orders.invalidate_recordset(["partner_credit_warning"])
         results = {}
         for order in orders:
             customer = order.partner_id.commercial_partner_id
             reasons = []
-            if order.partner_credit_warning:
-                reasons.append(order.partner_credit_warning)
+            if warnings[order]:
+                reasons.append(warnings[order])
             if customer in overdue:
                 reasons.append(
                     self.env._(
