@@ -148,6 +148,18 @@ class TestReviewLanguage(LifecycleCommon):
         )
         self.assertIn("已达到信贷限额", review.with_context(lang="zh_CN").reason)
 
+    def test_products_named_in_the_readers_language(self):
+        self.rule.write({"min_amount": 0.0, "below_list_price": True})
+        self.product.product_tmpl_id.update_field_translations(
+            "name", {"zh_CN": "生命周期库存品"}
+        )
+        order = self.create_orders()
+        order.order_line.price_unit = 50.0
+        order.with_user(self.salesman).action_request_review()
+        review = order.review_ids
+        self.assertIn("Lifecycle Storable", review.with_context(lang="en_US").reason)
+        self.assertIn("生命周期库存品", review.with_context(lang="zh_CN").reason)
+
     def test_rule_renamed_later_keeps_the_snapshot(self):
         order = self.create_orders(qty=20)
         order.with_user(self.salesman).action_request_review()
