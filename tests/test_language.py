@@ -312,3 +312,24 @@ class TestLanguage(MockEmail, AccountingCommon):
             ]
         )
         self.assertIn("您的订单有逾期交货", notice.mapped("subject"))
+
+    def test_discrepancy_digest_in_the_accountants_language(self):
+        accountant_zh = new_test_user(
+            self.env,
+            login="sol_accountant_zh",
+            groups="account.group_account_invoice,"
+            "sales_team.group_sale_salesman_all_leads",
+            lang="zh_CN",
+        )
+        self.company.sale_discrepancy_user_id = accountant_zh
+        order = self.create_orders()
+        order.action_confirm()
+        invoice = order._create_invoices()
+        with Form(invoice) as form, form.invoice_line_ids.edit(0) as line:
+            line.quantity = 3
+        invoice.action_post()
+        self.env["sale.order"].with_context(lang="en_US")._cron_notify_discrepancies()
+        digest = self.env["mail.activity"].search(
+            [("res_model", "=", "sale.order"), ("user_id", "=", accountant_zh.id)]
+        )
+        self.assertEqual(digest.summary, "1 条新的订单差异")
