@@ -170,6 +170,15 @@ def notification_action(message, kind="success", sticky=False):
     }
 
 
+def user_lang_env(env, user):
+    """``env`` speaking the language of ``user``: for what ``user`` reads
+    (an activity assigned to them, a notice), not the acting user's. No
+    user: ``env`` itself."""
+    if not user:
+        return env
+    return env(context=dict(env.context, lang=user.lang or "en_US"))
+
+
 def notify_user(env, user, subject, body):
     """One inbox notice to ``user``: digests of several records, not one mail
     per record. From the acting user, or from OdooBot when the acting user

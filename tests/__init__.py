@@ -46,3 +46,4 @@ from . import test_persona_tours
 from . import test_fulfilment_flow_tour
 from . import test_cancel_notices
 from . import test_approval_handover
+from . import test_language

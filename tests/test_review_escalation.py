@@ -86,6 +86,21 @@ class TestEscalation(ReviewCommon):
             self.assertEqual(self.Review._cron_escalate(), 0)
             self.assertEqual(len(self.escalations(orders)), 3)
 
+    def test_escalation_in_the_escalation_users_language(self):
+        """The user escalated to reads the activity and its reason in their
+        own language, not in the cron's or the requester's."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sale_order_lifecycle"], ["zh_CN"]
+        )
+        self.boss.lang = "zh_CN"
+        order = self.requested()
+        with freeze_time("2026-12-03 10:00:00"):
+            self.Review.with_context(lang="en_US")._cron_escalate()
+        activity = self.escalations(order)
+        self.assertIn("已升级", activity.summary)
+        self.assertIn("总额", str(activity.note))
+
     def test_escalation_user_decides(self):
         order = self.requested()
         with freeze_time("2026-12-03 10:00:00"):

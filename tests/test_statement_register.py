@@ -372,6 +372,33 @@ class TestStatementJobs(StatementMixin, AccountingCommon):
         self.assertEqual(self.Statement.search(period), statements)
         self.assertEqual(self.statement_mails(statements), 2)
 
+    def test_reminder_and_dispute_in_the_accountants_language(self):
+        """The cron's reminder and the customer's dispute reach a Chinese
+        accountant in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sale_order_lifecycle"], ["zh_CN"]
+        )
+        self.billing.lang = "zh_CN"
+        self.invoice_on(100, date(2026, 2, 3))
+        statements = self.Statement.with_context(lang="en_US")
+        with freeze_time("2026-03-05 08:00:00"):
+            statements._cron_monthly_statements()
+        with freeze_time("2026-03-13 08:00:00"):
+            statements._cron_remind_statements()
+        reminder = self.env["mail.activity"].search(
+            [("activity_type_id", "=", self.env.ref(REMINDER).id)]
+        )
+        self.assertEqual(reminder.summary, "1 份对账单未答复")
+        statement = self.Statement.search([("partner_id", "=", self.customer.id)])
+        statement.sudo().with_context(lang="en_US")._portal_dispute(
+            "Lee", "Invoice 3 was paid in cash"
+        )
+        dispute = self.env["mail.activity"].search(
+            [("activity_type_id", "=", self.env.ref(DISPUTE).id)]
+        )
+        self.assertIn("提出异议", dispute.summary)
+
     def test_reminders_twice(self):
         self.invoice_on(100, date(2026, 2, 3))
         self.invoice_on(60, date(2026, 2, 9), partner=self.other)

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import formatLang
 from odoo.tools.sql import column_exists
 
-from ..tools import html_links
+from ..tools import html_links, user_lang_env
 from . import payment_columns
 
 
@@ -270,15 +270,17 @@ class SaleOrder(models.Model):
             orders = new.filtered(
                 lambda order, company=company: order.company_id == company
             )
+            # In the language of the accountant, not of the cron.
+            user_env = user_lang_env(self.env, company.sale_discrepancy_user_id)
             orders[:1].activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._(
+                summary=user_env._(
                     "%(count)s new order discrepancies", count=len(orders)
                 ),
                 note=Markup("<p>%s</p>")
-                % self.env._(
+                % user_env._(
                     "Orders whose invoices or payments do not agree: %(orders)s",
-                    orders=html_links(self.env, orders),
+                    orders=html_links(user_env, orders),
                 ),
                 user_id=company.sale_discrepancy_user_id.id,
             )

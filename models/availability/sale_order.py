@@ -187,8 +187,10 @@ class SaleOrder(models.Model):
         return {
             order: self.env._(
                 "the stock cannot serve %(products)s",
+                # Figures shared across languages; names in this one's.
                 products=", ".join(
-                    line.product_id.display_name for line, *_figures in shortages[order]
+                    line.product_id.with_env(self.env).display_name
+                    for line, *_figures in shortages[order]
                 ),
             )
             for order in self

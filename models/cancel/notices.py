@@ -7,7 +7,7 @@ person once: one digest per person, whatever the number of orders.
 
 from markupsafe import Markup
 
-from ..tools import notify_user
+from ..tools import notify_user, user_lang_env
 
 CANCEL_NOTICES_KEY = "sale_cancel_notices"
 STOCK_MANAGER_GROUP = "stock.group_stock_manager"
@@ -88,11 +88,13 @@ class CancelNotices:
             for user in recipients - env.user:
                 lines.setdefault(user, []).append(line)
         for user, user_lines in lines.items():
+            # In the language of the user told.
+            user_env = user_lang_env(env, user)
             notify_user(
-                env,
+                user_env,
                 user,
-                env._("Deliveries cancelled"),
-                env._(
+                user_env._("Deliveries cancelled"),
+                user_env._(
                     "%(user)s cancelled sales orders; these deliveries were "
                     "cancelled with them, nothing is to ship: %(deliveries)s",
                     user=env.user.name,
@@ -128,7 +130,7 @@ class CancelNotices:
                 continue
             order = orders[order_id]._get_html_link()
             if credit_note_id:
-                line = env._(
+                line = user_lang_env(env, user)._(
                     "%(invoice)s credited by %(credit_note)s (%(order)s)",
                     invoice=move_link(env, invoice),
                     credit_note=move_link(env, moves[credit_note_id]),
@@ -139,29 +141,31 @@ class CancelNotices:
                 line = Markup("%s (%s)") % (move_link(env, invoice), order)
                 cancelled.setdefault(user, []).append(line)
         for user in dict.fromkeys([*cancelled, *credited]):
+            # In the language of the user told.
+            user_env = user_lang_env(env, user)
             paragraphs = [
-                env._(
+                user_env._(
                     "%(user)s cancelled sales orders, and with them their invoices.",
                     user=env.user.name,
                 )
             ]
             if user in cancelled:
                 paragraphs.append(
-                    env._(
+                    user_env._(
                         "Draft invoices cancelled: %(invoices)s",
                         invoices=Markup(", ").join(cancelled[user]),
                     )
                 )
             if user in credited:
                 paragraphs.append(
-                    env._(
+                    user_env._(
                         "Unpaid invoices reversed, nothing to refund: %(invoices)s",
                         invoices=Markup(", ").join(credited[user]),
                     )
                 )
             notify_user(
-                env,
+                user_env,
                 user,
-                env._("Invoices cancelled"),
+                user_env._("Invoices cancelled"),
                 Markup("<br/>").join(paragraphs),
             )

@@ -16,6 +16,7 @@ from ..tools import (
     notification_action,
     notify_user,
     text_to_html,
+    user_lang_env,
 )
 from .notices import CANCEL_NOTICES_KEY, CancelNotices
 
@@ -263,14 +264,15 @@ class SaleOrder(models.Model):
         )
         for user in self.user_id - self.env.user:
             orders = self.filtered(lambda order, user=user: order.user_id == user)
+            user_env = user_lang_env(self.env, user)
             notify_user(
-                self.env,
+                user_env,
                 user,
-                self.env._("Sales orders cancelled"),
-                self.env._(
+                user_env._("Sales orders cancelled"),
+                user_env._(
                     "%(user)s cancelled your orders: %(orders)s",
                     user=self.env.user.name,
-                    orders=html_links(self.env, orders),
+                    orders=html_links(user_env, orders),
                 ),
             )
         return res
@@ -486,13 +488,17 @@ class SaleOrder(models.Model):
             "sale_order_lifecycle.mt_order_cancel_requested",
         )
         self._lifecycle_notify("cancel_requested")
+        # The reason's name in the approver's language; the note as written.
         self._schedule_cancel_approval_activities(
-            text_to_html(reason.name + (f": {note}" if note else ""))
+            lambda env: text_to_html(
+                reason.with_env(env).name + (f": {note}" if note else "")
+            )
         )
 
-    def _schedule_cancel_approval_activities(self, note):
-        """An approval activity for each assignee of each order; the
-        approvers asked are recorded on the order (they read it)."""
+    def _schedule_cancel_approval_activities(self, get_note):
+        """An approval activity for each assignee of each order, its summary
+        and ``get_note(env)`` in the assignee's language; the approvers asked
+        are recorded on the order (they read it)."""
         approvers = {order: order._cancel_approval_users() for order in self}
         by_approvers = defaultdict(lambda: self.browse())
         for order, users in approvers.items():
@@ -507,10 +513,11 @@ class SaleOrder(models.Model):
             orders_sudo = self.sudo().filtered(
                 lambda order, user=assignee: user in assignees[order]
             )
+            assignee_env = user_lang_env(self.env, assignee)
             orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
                 CANCEL_APPROVAL,
-                summary=self.env._("Approve the cancellation"),
-                note=note,
+                summary=assignee_env._("Approve the cancellation"),
+                note=get_note(assignee_env),
                 user_id=assignee.id,
             )
 
@@ -565,7 +572,7 @@ class SaleOrder(models.Model):
             orders_sudo = orders.sudo()
             orders_sudo.with_context(mail_activity_quick_update=True).activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Cancellation rejected"),
+                summary=user_lang_env(self.env, requester)._("Cancellation rejected"),
                 note=text_to_html(reason),
                 user_id=requester.id,
             )

@@ -160,8 +160,10 @@ class SaleOrder(models.Model):
                 }
             )
             advancing._schedule_cancel_approval_activities(
-                Markup("<p>%s</p>")
-                % self.env._("Approved at the previous level; your decision is next.")
+                lambda env: (
+                    Markup("<p>%s</p>")
+                    % env._("Approved at the previous level; your decision is next.")
+                )
             )
         return super(SaleOrder, self - advancing)._action_cancel_approved()
 

@@ -13,7 +13,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..cancel.notices import CancelNotices
-from ..tools import format_blockers, html_links, is_sale_manager
+from ..tools import format_blockers, html_links, is_sale_manager, user_lang_env
 
 CANCEL_RETURN = "sale_order_lifecycle.mail_activity_type_cancel_return"
 CANCEL_REFUND = "sale_order_lifecycle.mail_activity_type_cancel_refund"
@@ -375,7 +375,7 @@ class SaleOrder(models.Model):
             for user in users:
                 picking.activity_schedule(
                     CANCEL_RETURN,
-                    summary=self.env._(
+                    summary=user_lang_env(self.env, user)._(
                         "Receive the goods of cancelled %(order)s", order=self.name
                     ),
                     user_id=user.id,
@@ -440,13 +440,14 @@ class SaleOrder(models.Model):
             user = credit_note.invoice_user_id
             if not user or not user.has_group("account.group_account_invoice"):
                 user = self.company_id.sale_discrepancy_user_id or self.env.user
+            user_env = user_lang_env(self.env, user)
             credit_note.activity_schedule(
                 CANCEL_REFUND,
-                summary=self.env._(
+                summary=user_env._(
                     "Refund the customer of cancelled %(order)s", order=self.name
                 ),
                 note=Markup("<p>%s</p>")
-                % self.env._(
+                % user_env._(
                     "%(invoice)s was paid: refund %(amount)s to the customer "
                     "by registering a payment on this credit note.",
                     invoice=credit_note.reversed_entry_id.name,

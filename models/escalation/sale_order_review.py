@@ -179,12 +179,11 @@ class SaleOrderReview(models.Model):
                     "res_model_id": model_id,
                     "res_id": review.order_id.id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.env._(
-                        "Escalated: %(rule)s (level %(level)s)",
-                        rule=review.name,
-                        level=review.level,
-                    ),
-                    "note": review.reason and Markup("<p>%s</p>") % review.reason,
+                    # The user escalated to reads it in their own language.
+                    "summary": review.with_context(
+                        lang=user.lang
+                    )._get_escalation_summary(),
+                    "note": review._get_activity_note(user),
                     "user_id": user.id,
                     "date_deadline": today,
                     "sale_review_id": review.id,
@@ -221,14 +220,15 @@ class SaleOrderReview(models.Model):
                 }
             )
         for user, reviews in targets.items():
+            user_env = self.with_context(lang=user.lang).env
             notify_user(
-                self.env,
+                user_env,
                 user,
-                self.env._("Approvals escalated to you"),
-                self.env._(
+                user_env._("Approvals escalated to you"),
+                user_env._(
                     "Nobody decided these orders in time; you may approve or "
                     "reject them: %(orders)s",
-                    orders=html_links(self.env, reviews.order_id),
+                    orders=html_links(user_env, reviews.order_id),
                 ),
             )
         return escalated
@@ -249,3 +249,8 @@ class SaleOrderReview(models.Model):
                 if assignee != user:
                     delegated |= company_reviews
         return assignees, delegated
+    def _get_escalation_summary(self):
+        self.ensure_one()
+        return self.env._(
+            "Escalated: %(rule)s (level %(level)s)", rule=self.name, level=self.level
+        )

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..tools import notify_user
+from ..tools import notify_user, user_lang_env
 
 OPEN_STATES = ("waiting", "confirmed", "assigned")
 
@@ -115,16 +115,19 @@ class StockPicking(models.Model):
                     "res_model_id": self.env["ir.model"]._get_id("stock.picking"),
                     "res_id": pickings[0].id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.env._(
+                    # In the language of each responsible, not of the cron.
+                    "summary": user_lang_env(self.env, user)._(
                         "%(count)s late deliveries", count=len(pickings)
                     ),
                     "note": Markup("<p>%s</p>%s")
                     % (
-                        self.env._(
+                        user_lang_env(self.env, user)._(
                             "These deliveries are past their scheduled date or "
                             "deadline: ship them or re-schedule them."
                         ),
-                        pickings._late_deliveries_html(),
+                        pickings.with_context(
+                            lang=user.lang or "en_US"
+                        )._late_deliveries_html(),
                     ),
                     "user_id": user.id,
                     "date_deadline": today,
@@ -133,17 +136,20 @@ class StockPicking(models.Model):
             ]
         )
         for user, pickings in by_salesperson.items():
+            user_env = user_lang_env(self.env, user)
             notify_user(
-                self.env,
+                user_env,
                 user,
-                self.env._("Late deliveries of your orders"),
+                user_env._("Late deliveries of your orders"),
                 Markup("%s</p>%s<p>")
                 % (
-                    self.env._(
+                    user_env._(
                         "These deliveries of your orders are past their "
                         "scheduled date or deadline; the warehouse was told."
                     ),
-                    pickings._late_deliveries_html(),
+                    pickings.with_context(
+                        lang=user.lang or "en_US"
+                    )._late_deliveries_html(),
                 ),
             )
         for picking in late:

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools import user_lang_env
 from .low_stock_thresholds import LowStockThresholds
 
 BOUNDED_NUMBER_FIELDS = frozenset({"min_qty", "min_days", "window_days", "target_days"})
@@ -476,21 +477,24 @@ class StockLowStockRule(models.Model):
         return self.env.cr.fetchall()
 
     def _notify_new_alerts(self, alerts):
-        """One digest activity for the responsible, whatever the number."""
+        """One digest activity for the responsible, whatever the number, in
+        the responsible's language (the cron's is nobody's)."""
         self.ensure_one()
+        env = user_lang_env(self.env, self.user_id)
         lines = Markup("").join(
-            Markup("<li>%s</li>") % alert.display_name for alert in alerts[:20]
+            Markup("<li>%s</li>") % alert.display_name
+            for alert in alerts[:20].with_env(env)
         )
         more = len(alerts) - 20
         note = Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("%(count)s products newly low on stock.", count=len(alerts)),
+            env._("%(count)s products newly low on stock.", count=len(alerts)),
             lines,
         )
         if more > 0:
-            note += Markup("<p>%s</p>") % self.env._("And %(count)s more.", count=more)
+            note += Markup("<p>%s</p>") % env._("And %(count)s more.", count=more)
         self.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Low stock: %(count)s new alerts", count=len(alerts)),
+            summary=env._("Low stock: %(count)s new alerts", count=len(alerts)),
             note=note,
             user_id=self.user_id.id,
         )

@@ -9,7 +9,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, ormcache, split_every
 
-from ..tools import QUOTATION_STATES, html_links, notify_user
+from ..tools import QUOTATION_STATES, html_links, notify_user, user_lang_env
 
 _logger = logging.getLogger(__name__)
 
@@ -156,7 +156,9 @@ class SaleOrderNotificationRule(models.Model):
         "batch, instead of one per order.",
     )
     message = fields.Text(
-        help="Added to the notification, e.g. what to do.",
+        translate=True,
+        help="Added to the notification, e.g. what to do; each recipient reads "
+        "it in their language.",
     )
     log_ids = fields.One2many(
         comodel_name="sale.order.notification.log",
@@ -413,9 +415,8 @@ class SaleOrderNotificationRule(models.Model):
             for user, user_orders in self._get_recipients(orders).items()
             if user != skip_user
         }
-        message = Markup("<p>%s</p>") % self.message if self.message else Markup()
         if by_user:
-            getattr(self, f"_send_{self.channel}")(by_user, message)
+            getattr(self, f"_send_{self.channel}")(by_user)
         if self.mail_template_id:
             self._send_customer_mail(orders)
 
@@ -424,10 +425,16 @@ class SaleOrderNotificationRule(models.Model):
             "%(rule)s: %(count)s sales orders", rule=self.name, count=len(orders)
         )
 
-    def _body(self, orders, message):
+    def _for_user(self, user):
+        """The rule speaking the language of ``user``, who reads what it
+        sends."""
+        return self.with_env(user_lang_env(self.env, user))
+
+    def _body(self, orders):
         """What happened, the orders as links (the first ones of a long
         digest: a message of thousands of links helps nobody) and the rule's
-        message."""
+        message, in the rule's language (``_for_user``)."""
+        message = Markup("<p>%s</p>") % self.message if self.message else Markup()
         # A slice is a new prefetch group: keep the batch's, so that the links
         # of a batch's orders are read together, not order by order.
         shown = orders[:DIGEST_LINKS].with_prefetch(orders._prefetch_ids)
@@ -444,7 +451,7 @@ class SaleOrderNotificationRule(models.Model):
             + message
         )
 
-    def _send_activity(self, by_user, message):
+    def _send_activity(self, by_user):
         activity_type = self.env.ref(
             "sale_order_lifecycle.mail_activity_type_order_notification"
         )
@@ -453,18 +460,17 @@ class SaleOrderNotificationRule(models.Model):
         vals_list = []
         for user, user_orders in by_user.items():
             targets = user_orders[:1] if self.digest else user_orders
+            rule = self._for_user(user)
             for order in targets:
                 vals_list.append(
                     {
                         "res_model_id": model_id,
                         "res_id": order.id,
                         "activity_type_id": activity_type.id,
-                        "summary": self._subject(user_orders)
+                        "summary": rule._subject(user_orders)
                         if self.digest
-                        else self.name,
-                        "note": self._body(
-                            user_orders if self.digest else order, message
-                        ),
+                        else rule.name,
+                        "note": rule._body(user_orders if self.digest else order),
                         "user_id": user.id,
                         "date_deadline": deadline,
                     }
@@ -474,45 +480,51 @@ class SaleOrderNotificationRule(models.Model):
         activities_sudo = self.env["mail.activity"].sudo()
         activities_sudo.with_context(mail_activity_quick_update=True).create(vals_list)
 
-    def _send_notice(self, by_user, message):
+    def _send_notice(self, by_user):
         if self.digest:
             for user, user_orders in by_user.items():
+                rule = self._for_user(user)
                 notify_user(
-                    self.env,
+                    rule.env,
                     user,
-                    self._subject(user_orders),
-                    self._body(user_orders, message),
+                    rule._subject(user_orders),
+                    rule._body(user_orders),
                 )
             return
+        # One notice per order and language: each user reads their own.
         partners_by_order = {}
         for user, user_orders in by_user.items():
+            lang = user.lang or "en_US"
             for order in user_orders:
-                partners_by_order.setdefault(order, self.env["res.partner"])
-                partners_by_order[order] |= user.partner_id
+                key = (order, lang)
+                partners_by_order.setdefault(key, self.env["res.partner"])
+                partners_by_order[key] |= user.partner_id
         author = self.env.user.partner_id
         if not author.email:
             author = self.env.ref("base.partner_root")
-        for order, partners in partners_by_order.items():
+        for (order, lang), partners in partners_by_order.items():
+            rule = self.with_context(lang=lang)
             # Users told about an order they may not read still get the notice.
             order_sudo = order.sudo()
             order_sudo.message_notify(
                 author_id=author.id,
                 email_from=author.email_formatted,
                 partner_ids=partners.ids,
-                subject=self.name,
-                body=self._body(order, message),
+                subject=rule.name,
+                body=rule._body(order),
             )
 
-    def _send_email(self, by_user, message):
+    def _send_email(self, by_user):
         author = self.env.company.partner_id
         vals_list = []
         for user, user_orders in by_user.items():
             groups = [user_orders] if self.digest else list(user_orders)
+            rule = self._for_user(user)
             for orders in groups:
                 vals_list.append(
                     {
-                        "subject": self._subject(orders) if self.digest else self.name,
-                        "body_html": self._body(orders, message),
+                        "subject": rule._subject(orders) if self.digest else rule.name,
+                        "body_html": rule._body(orders),
                         "email_from": author.email_formatted
                         or self.env.ref("base.partner_root").email_formatted,
                         "recipient_ids": [Command.link(user.partner_id.id)],

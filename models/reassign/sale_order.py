@@ -7,6 +7,7 @@ from ..tools import (
     is_sale_manager,
     notify_user,
     text_to_html,
+    user_lang_env,
 )
 
 
@@ -227,13 +228,14 @@ class SaleOrder(models.Model):
                 user_id=to_user.id,
             )
             if notify:
+                user_env = user_lang_env(self.env, to_user)
                 notify_user(
-                    self.env,
+                    user_env,
                     to_user,
-                    self.env._("Sales orders reassigned"),
-                    self.env._(
+                    user_env._("Sales orders reassigned"),
+                    user_env._(
                         "Orders reassigned to you: %(orders)s",
-                        orders=html_links(self.env, to_orders_sudo),
+                        orders=html_links(user_env, to_orders_sudo),
                     ),
                 )
         if notify:
@@ -241,13 +243,14 @@ class SaleOrder(models.Model):
                 rows = moved.filtered(
                     lambda row, user=from_user: row.from_user_id == user
                 )
+                user_env = user_lang_env(self.env, from_user)
                 notify_user(
-                    self.env,
+                    user_env,
                     from_user,
-                    self.env._("Sales orders reassigned"),
-                    self.env._(
+                    user_env._("Sales orders reassigned"),
+                    user_env._(
                         "Orders you handled were reassigned: %(orders)s. You can still "
                         "follow them (read only).",
-                        orders=html_links(self.env, rows.order_id),
+                        orders=html_links(user_env, rows.order_id),
                     ),
                 )

@@ -87,10 +87,17 @@ class ConditionEvaluator:
     """Evaluates review conditions on a batch of orders, computing each shared
     figure (margins, order history, overdue invoices, free stock) once."""
 
-    def __init__(self, orders):
+    def __init__(self, orders, cache=None):
         self.orders = orders
         self.env = orders.env
-        self._cache = {}
+        self._cache = {} if cache is None else cache
+
+    def with_lang(self, lang):
+        """The same evaluation worded in ``lang``: the figures computed so far
+        are shared, only the sentences are made again."""
+        return ConditionEvaluator(
+            self.orders.with_context(lang=lang), cache=self._cache
+        )
 
     def _once(self, key, compute):
         if key not in self._cache:
@@ -247,12 +254,17 @@ class ConditionEvaluator:
 
     def _eval_credit_risk(self, _threshold, orders):
         overdue = self._overdue_customers()
+        # Odoo's credit warning is not computed per language: word it in this
+        # evaluation's, and leave no other reader this language's.
+        orders.invalidate_recordset(["partner_credit_warning"])
+        warnings = {order: order.partner_credit_warning for order in orders}
+        orders.invalidate_recordset(["partner_credit_warning"])
         results = {}
         for order in orders:
             customer = order.partner_id.commercial_partner_id
             reasons = []
-            if order.partner_credit_warning:
-                reasons.append(order.partner_credit_warning)
+            if warnings[order]:
+                reasons.append(warnings[order])
             if customer in overdue:
                 reasons.append(
                     self.env._(

@@ -13,6 +13,7 @@ from ..tools import (
     html_links,
     notification_action,
     notify_user,
+    user_lang_env,
 )
 
 _logger = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ class SaleOrder(models.Model):
         "order_line.product_uom_qty",
         "order_line.price_unit",
     )
+    @api.depends_context("lang")
     def _compute_review_problems(self):
         problems = self._get_review_problems()
         for order in self:
@@ -469,7 +471,7 @@ class SaleOrder(models.Model):
         orders_sudo = self.sudo()
         orders_sudo.review_ids.filtered("is_current").is_current = False
         reviews_sudo = self.env["sale.order.review"].sudo().create(vals_list)
-        reviews_sudo._copy_rule_names()
+        reviews_sudo._snapshot_languages()
         self._set_review_state("pending", track=False)
         reviews_sudo._schedule_activities()
         # One prefetch set for every order's reviews: the notices of the
@@ -545,51 +547,29 @@ class SaleOrder(models.Model):
         confirmed = self._review_auto_confirm(
             self.filtered(lambda order: order.company_id.sale_review_auto_confirm)
         )
-        todo = self._schedule_salesperson_todo(
-            {
-                order: self.env._("Order approved and confirmed")
+        todo = self.env["sale.order.review"]._schedule_salesperson_todo(
+            self,
+            lambda order, env: (
+                env._("Order approved and confirmed")
                 if order in confirmed
-                else self.env._("Order approved: confirm it")
-                for order in self
-            }
+                else env._("Order approved: confirm it")
+            ),
         )
         for user in todo.user_id:
+            # In the salesperson's language, not the reviewer's.
+            user_env = user_lang_env(self.env, user)
             notify_user(
-                self.env,
+                user_env,
                 user,
-                self.env._("Sales orders approved"),
-                self.env._(
+                user_env._("Sales orders approved"),
+                user_env._(
                     "These orders are approved: %(orders)s",
                     orders=html_links(
-                        self.env,
+                        user_env,
                         todo.filtered(lambda order, user=user: order.user_id == user),
                     ),
                 ),
             )
-
-    def _schedule_salesperson_todo(self, summaries, note=False):
-        """A to-do activity for the salesperson of each order of ``self``
-        (``summaries``: ``{order: summary}``), created in one batch. Return the
-        orders that have a salesperson."""
-        todo = self.filtered("user_id")
-        todo_type = self.env.ref("mail.mail_activity_data_todo")
-        today = fields.Date.context_today(self)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": order.id,
-                    "activity_type_id": todo_type.id,
-                    "summary": summaries[order],
-                    "note": note,
-                    "user_id": order.user_id.id,
-                    "date_deadline": today,
-                }
-                for order in todo
-            ]
-        )
-        return todo
 
     def _review_auto_confirm(self, orders):
         """Confirm ``orders``, all at once, else one by one so that one refusal
@@ -645,9 +625,17 @@ class SaleOrder(models.Model):
             "sale_order_lifecycle.mt_order_rejected",
         )
         self._lifecycle_notify("rejected")
-        orders_sudo._schedule_salesperson_todo(
-            dict.fromkeys(orders_sudo, self.env._("Approval rejected")),
-            note=Markup("<p>%s</p>") % feedback,
+        self.env["sale.order.review"]._schedule_salesperson_todo(
+            orders_sudo,
+            lambda _order, env: env._("Approval rejected"),
+            lambda env: (
+                Markup("<p>%s</p>")
+                % env._(
+                    "Rejected by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                )
+            ),
         )
 
     def _review_on_material_change(self):

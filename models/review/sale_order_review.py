@@ -1,3 +1,6 @@
+import json
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -12,7 +15,9 @@ from ..tools import (
     html_links,
     notification_action,
     notify_user,
+    user_lang_env,
 )
+from .review_conditions import ConditionEvaluator
 from .sale_review_rule import APPROVAL_MODES
 
 
@@ -55,8 +60,9 @@ class SaleOrderReview(models.Model):
     )
     reason = fields.Text(
         string="Why",
+        translate=True,
         help="The conditions of the rule that the order met when the review was "
-        "requested.",
+        "requested, worded in every language active then.",
     )
     approval_mode = fields.Selection(
         selection=APPROVAL_MODES,
@@ -372,7 +378,7 @@ class SaleOrderReview(models.Model):
                 "res_id": review.order_id.id,
                 "activity_type_id": activity_type.id,
                 "summary": review.with_context(lang=user.lang)._get_activity_summary(),
-                "note": review.reason and Markup("<p>%s</p>") % review.reason,
+                "note": review._get_activity_note(user),
                 "user_id": user.id,
                 "date_deadline": today,
                 "sale_review_id": review.id,
@@ -402,11 +408,101 @@ class SaleOrderReview(models.Model):
                 ),
             )
 
+    @api.model
+    def _schedule_salesperson_todo(self, orders, get_summary, get_note=None):
+        """A to-do activity for the salesperson of each of ``orders``, created
+        in one batch, in the salesperson's language: ``get_summary(order,
+        env)`` and ``get_note(env)`` word it in ``env``. Return the orders
+        that have a salesperson."""
+        todo = orders.filtered("user_id")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id(orders._name)
+        vals_list = []
+        for order in todo:
+            env = user_lang_env(orders.env, order.user_id)
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": todo_type.id,
+                    "summary": get_summary(order, env),
+                    "note": get_note(env) if get_note else False,
+                    "user_id": order.user_id.id,
+                    "date_deadline": today,
+                }
+            )
+        orders.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
+        return todo
+
+    def _get_activity_note(self, user):
+        """Why the review applies, in the language of ``user``."""
+        self.ensure_one()
+        reason = self.with_context(lang=user.lang).reason
+        return reason and Markup("<p>%s</p>") % reason
+
     def _get_activity_summary(self):
         self.ensure_one()
         return self.env._(
             "Approve: %(rule)s (level %(level)s)", rule=self.name, level=self.level
         )
+
+    def _snapshot_languages(self):
+        """The snapshot of new reviews in every active language, so that each
+        reader sees the rule and why it applies in their own language: the
+        names copied from the rules, the reasons worded again."""
+        self._copy_rule_names()
+        self._word_reasons_in_languages()
+
+    def _word_reasons_in_languages(self):
+        """Word the reasons of the reviews, created in the current language,
+        in the other active languages (and in English, the fallback). Each
+        language words the rules' conditions once for the whole batch, on the
+        figures computed once; one statement adds every language to every
+        line, as the ORM's flush of a translated field does (``column ||
+        {lang: value}``)."""
+        current = self.env.lang or "en_US"
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        langs = sorted((installed | {"en_US"}) - {current})
+        reviews = self.filtered("rule_id")
+        if not langs or not reviews:
+            return
+        evaluator = ConditionEvaluator(reviews.order_id)
+        by_rule = reviews.grouped("rule_id")
+        translations = defaultdict(dict)
+        for lang in langs:
+            lang_evaluator = evaluator.with_lang(lang)
+            for rule, rule_reviews in by_rule.items():
+                worded = dict(
+                    rule._get_match_reasons(
+                        lang_evaluator, rule_reviews.order_id, check_domain=False
+                    )
+                )
+                for review in rule_reviews:
+                    if review.order_id in worded:
+                        translations[review.id][lang] = "; ".join(
+                            worded[review.order_id]
+                        )
+        if not translations:
+            return
+        self.flush_recordset(["reason"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sale_order_review review
+                   SET reason = COALESCE(review.reason, '{}'::jsonb) || worded.reason
+                  FROM (VALUES %s) AS worded(id, reason)
+                 WHERE review.id = worded.id
+                """,
+                SQL(", ").join(
+                    SQL("(%s, %s::jsonb)", review_id, json.dumps(values))
+                    for review_id, values in translations.items()
+                ),
+            )
+        )
+        self.invalidate_recordset(["reason"])
 
     def _copy_rule_names(self):
         """The name snapshot of each review in every language of its rule's

@@ -270,27 +270,41 @@ class SaleReviewRule(models.Model):
             candidates = orders.filtered(
                 lambda order, rule=rule: order.company_id == rule.company_id
             )
-            reasons = {order: [] for order in candidates}
-            for condition, threshold in rule._get_conditions():
-                results = evaluator.evaluate(condition, threshold, candidates)
-                candidates = candidates.filtered(lambda order, r=results: order in r)
-                for order in candidates:
-                    reasons[order].append(results[order])
-            if rule.domain and rule.domain.strip() != "[]" and candidates:
-                candidates = rule._filter_by_domain(candidates)
-                for order in candidates:
-                    reasons[order].append(
-                        self.env._("matches the conditions of %(rule)s", rule=rule.name)
-                    )
+            for order, reasons in rule._get_match_reasons(evaluator, candidates):
+                matches[order].append((rule, reasons))
+        return dict(matches)
+
+    def _get_match_reasons(self, evaluator, orders, check_domain=True):
+        """``[(order, [reason, ...])]`` for the orders of ``orders`` that this
+        rule applies to, the reasons worded in the language of the evaluator.
+        Without ``check_domain``, the other conditions are taken as met (the
+        wording of a match found before)."""
+        self.ensure_one()
+        env = evaluator.env
+        candidates = orders.with_env(env)
+        reasons = {order: [] for order in candidates}
+        for condition, threshold in self._get_conditions():
+            results = evaluator.evaluate(condition, threshold, candidates)
+            candidates = candidates.filtered(lambda order, r=results: order in r)
             for order in candidates:
-                matches[order].append(
-                    (
-                        rule,
-                        reasons[order]
-                        or [self.env._("applies to every order of the company")],
+                reasons[order].append(results[order])
+        if self.domain and self.domain.strip() != "[]" and candidates:
+            if check_domain:
+                candidates = self._filter_by_domain(candidates)
+            for order in candidates:
+                reasons[order].append(
+                    env._(
+                        "matches the conditions of %(rule)s",
+                        rule=self.with_env(env).name,
                     )
                 )
-        return dict(matches)
+        return [
+            (
+                order,
+                reasons[order] or [env._("applies to every order of the company")],
+            )
+            for order in candidates
+        ]
 
     def _get_conditions(self):
         """The conditions set on the rule, as ``(name, threshold)``."""

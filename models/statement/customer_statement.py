@@ -8,7 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools import check_note, html_links, text_to_html
+from ..tools import check_note, html_links, text_to_html, user_lang_env
 
 BUCKET_FIELDS = {
     "not_due": "ageing_not_due",
@@ -481,7 +481,7 @@ class CustomerStatement(models.Model):
         user = self.user_id or self.company_id.statement_user_id or self.sent_by_id
         self.activity_schedule(
             DISPUTE_ACTIVITY,
-            summary=self.env._(
+            summary=user_lang_env(self.env, user)._(
                 "%(customer)s disputes statement %(number)s",
                 customer=self.partner_id.display_name,
                 number=self.name,
@@ -569,15 +569,17 @@ class CustomerStatement(models.Model):
             )
             by_user[user] |= statement
         for user, user_statements in by_user.items():
+            # In the language of the user, not of the cron.
+            user_env = user_lang_env(self.env, user)
             user_statements[:1].activity_schedule(
                 REMINDER_ACTIVITY,
-                summary=self.env._(
+                summary=user_env._(
                     "%(count)s statements not answered", count=len(user_statements)
                 ),
                 note=Markup("<p>%s</p>")
-                % self.env._(
+                % user_env._(
                     "Customers have neither confirmed nor disputed: %(statements)s",
-                    statements=html_links(self.env, user_statements),
+                    statements=html_links(user_env, user_statements),
                 ),
                 user_id=user.id if user and not user._is_superuser() else False,
             )
