@@ -249,6 +249,7 @@ class SaleOrderReview(models.Model):
                 if assignee != user:
                     delegated |= company_reviews
         return assignees, delegated
+
     def _get_escalation_summary(self):
         self.ensure_one()
         return self.env._(
