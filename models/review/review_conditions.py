@@ -256,15 +256,19 @@ class ConditionEvaluator:
         overdue = self._overdue_customers()
         # Odoo's credit warning is not computed per language: word it in this
         # evaluation's, and leave no other reader this language's.
-        orders.invalidate_recordset(["partner_credit_warning"])
-        warnings = {order: order.partner_credit_warning for order in orders}
-        orders.invalidate_recordset(["partner_credit_warning"])
+        # Odoo's warning reads the customer's credit limit, an Invoicing field
+        # that the salesperson asking for approval may not read: the warning
+        # goes to the reviewers, in the review's reason.
+        orders_sudo = orders.sudo()
+        orders_sudo.invalidate_recordset(["partner_credit_warning"])
+        warnings = {order.id: order.partner_credit_warning for order in orders_sudo}
+        orders_sudo.invalidate_recordset(["partner_credit_warning"])
         results = {}
         for order in orders:
             customer = order.partner_id.commercial_partner_id
             reasons = []
-            if warnings[order]:
-                reasons.append(warnings[order])
+            if warning := warnings[order.id]:
+                reasons.append(warning)
             if customer in overdue:
                 reasons.append(
                     self.env._(
