@@ -39,7 +39,7 @@ class ResCompany(models.Model):
         string="Cancellation Approval From",
         currency_field="currency_id",
         help="Cancelling an order of this total (in company currency) or more needs "
-        "a Sales Administrator's approval. Zero: no threshold.",
+        "approval. Zero: no threshold.",
     )
 
     sale_cancel_reversal = fields.Selection(
@@ -64,7 +64,7 @@ class ResCompany(models.Model):
     sale_cancel_reversal_approval = fields.Boolean(
         string="Reversals Need Approval",
         help="Cancelling a delivered or invoiced order with returns and credit "
-        "notes needs a Sales Administrator's approval, whatever the reason.",
+        "notes needs approval, whatever the reason.",
     )
 
     sale_review_auto_confirm = fields.Boolean(

@@ -344,8 +344,8 @@ class TestCancel(MockEmail, LifecycleCommon):
         self.assertNotIn(fine[0].name, wizard.blocked_info)
         self.assertEqual(
             wizard.cancel_summary,
-            "3 of 6 selected orders will be cancelled. 1 of them wait for a Sales "
-            "Administrator's approval first.",
+            "3 of 6 selected orders will be cancelled. 1 of them wait for approval "
+            "first.",
         )
         result = wizard.action_mass_cancel()
         # The result stays in the wizard, every refused order listed.

@@ -79,8 +79,7 @@ class SaleMassCancelOrders(models.TransientModel):
                     )
                 if requested:
                     summary = self.env._(
-                        "%(summary)s %(count)s of them wait for a Sales "
-                        "Administrator's approval first.",
+                        "%(summary)s %(count)s of them wait for approval first.",
                         summary=summary,
                         count=len(requested),
                     )

@@ -116,8 +116,7 @@ class SaleOrderCancel(models.TransientModel):
         if requested:
             return notification_action(
                 self.env._(
-                    "The cancellation of %(orders)s waits for a Sales "
-                    "Administrator's approval.",
+                    "The cancellation of %(orders)s waits for approval.",
                     orders=self.order_id.name,
                 ),
                 kind="warning",

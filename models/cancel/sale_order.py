@@ -130,8 +130,7 @@ class SaleOrder(models.Model):
             if requested:
                 return notification_action(
                     self.env._(
-                        "The cancellation of %(orders)s waits for a Sales "
-                        "Administrator's approval.",
+                        "The cancellation of %(orders)s waits for approval.",
                         orders=", ".join(requested.mapped("name")),
                     ),
                     kind="warning",
@@ -377,7 +376,7 @@ class SaleOrder(models.Model):
             raise UserError(
                 self.env._(
                     "A cancellation of %(orders)s is waiting for approval: it cannot "
-                    "go further until a Sales Administrator decides.",
+                    "go further until its approvers decide.",
                     orders=", ".join(pending.mapped("name")),
                 )
             )

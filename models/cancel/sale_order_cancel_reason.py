@@ -17,7 +17,8 @@ class SaleOrderCancelReason(models.Model):
         default=True,
     )
     requires_approval = fields.Boolean(
-        help="Cancelling for this reason needs a Sales Administrator's approval.",
+        help="Cancelling for this reason needs an approval: by the approvers of "
+        "the cancellation rules that apply, else by a Sales Administrator.",
     )
     notify_customer = fields.Boolean(
         help="Proposed by default in the cancellation wizard: the customer gets the "
