@@ -4,6 +4,14 @@ from odoo import Command
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user
 
 
+def activate_languages(env, *langs):
+    """Activate ``langs`` with this module's translations, as installing a
+    language does."""
+    for lang in langs:
+        env["res.lang"]._activate_lang(lang)
+    env["ir.module.module"]._load_module_terms(["sale_order_lifecycle"], list(langs))
+
+
 class LifecycleMixin:
     """Users of every role, a customer and stocked products; no demo data used."""
 

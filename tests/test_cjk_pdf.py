@@ -5,7 +5,7 @@ import unicodedata
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import LifecycleHttpCommon
+from .common import LifecycleHttpCommon, activate_languages
 
 
 @tagged("post_install", "-at_install")
@@ -19,11 +19,7 @@ class TestChinesePdf(LifecycleHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.product.invoice_policy = "order"
-        for lang in ("zh_CN", "zh_TW"):
-            cls.env["res.lang"]._activate_lang(lang)
-        cls.env["ir.module.module"]._load_module_terms(
-            ["sale_order_lifecycle"], ["zh_CN", "zh_TW"]
-        )
+        activate_languages(cls.env, "zh_CN", "zh_TW")
 
     def pdf_text_and_fonts(self, report, res_ids, lang, data=None):
         pdf, _type = (

@@ -11,7 +11,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.mail.tests.common import MockEmail
 
-from .common import AccountingCommon
+from .common import AccountingCommon, activate_languages
 
 CANCEL_APPROVAL = "sale_order_lifecycle.mail_activity_type_cancel_approval"
 FOLLOW_UP = "sale_order_lifecycle.mail_activity_type_order_notification"
@@ -23,10 +23,7 @@ class TestLanguage(MockEmail, AccountingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["sale_order_lifecycle"], ["zh_CN"]
-        )
+        activate_languages(cls.env, "zh_CN")
         cls.salesman.lang = "en_US"
         cls.sale_manager.lang = "en_US"
         cls.manager_zh = new_test_user(

@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import LifecycleHttpCommon
+from .common import LifecycleHttpCommon, activate_languages
 
 
 @tagged("post_install", "-at_install")
@@ -43,10 +43,7 @@ class TestPersonaTours(LifecycleHttpCommon):
         self.assertEqual(set(orders.mapped("review_state")), {"approved"})
 
     def test_salesperson_in_simplified_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(
-            ["sale_order_lifecycle"], ["zh_CN"]
-        )
+        activate_languages(self.env, "zh_CN")
         self.rule.update_field_translations("name", {"zh_CN": "大额订单"})
         user = new_test_user(
             self.env,

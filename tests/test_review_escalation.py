@@ -4,6 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from .common import activate_languages
 from .test_review import ReviewCommon
 
 ESCALATION = "sale_order_lifecycle.mail_activity_type_order_escalation"
@@ -89,10 +90,7 @@ class TestEscalation(ReviewCommon):
     def test_escalation_in_the_escalation_users_language(self):
         """The user escalated to reads the activity and its reason in their
         own language, not in the cron's or the requester's."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(
-            ["sale_order_lifecycle"], ["zh_CN"]
-        )
+        activate_languages(self.env, "zh_CN")
         self.boss.lang = "zh_CN"
         order = self.requested()
         with freeze_time("2026-12-03 10:00:00"):

@@ -5,7 +5,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.mail.tests.common import MockEmail
 
-from .common import LifecycleCommon
+from .common import LifecycleCommon, activate_languages
 
 
 @tagged("post_install", "-at_install")
@@ -16,10 +16,7 @@ class TestReviewLanguage(LifecycleCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["sale_order_lifecycle"], ["zh_CN"]
-        )
+        activate_languages(cls.env, "zh_CN")
         cls.reviewer_zh = new_test_user(
             cls.env,
             login="sol_reviewer_zh",
@@ -189,10 +186,7 @@ class TestReviewLanguageBatch(MockEmail, LifecycleCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["sale_order_lifecycle"], ["zh_CN"]
-        )
+        activate_languages(cls.env, "zh_CN")
         cls.env["sale.review.rule"].create(
             {
                 "name": "Large order",

@@ -15,7 +15,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
 
 from ..models.fulfilment import shipping_columns
-from .common import LifecycleCommon, LifecycleHttpCommon
+from .common import LifecycleCommon, LifecycleHttpCommon, activate_languages
 from .test_fulfilment import FulfilmentMixin
 
 DAY_ONE = datetime(2026, 11, 2, 9, 0)
@@ -386,10 +386,7 @@ class TestShippingHttp(ShippingMixin, LifecycleHttpCommon):
         )
 
     def test_shipping_list_pdf_in_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(
-            ["sale_order_lifecycle"], ["zh_CN"]
-        )
+        activate_languages(self.env, "zh_CN")
         _order, picking = self.confirmed_delivery()
         self.ship(picking, ref="SF7788")
         pdf, _type = (

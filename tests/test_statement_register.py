@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import AccountingCommon
+from .common import AccountingCommon, activate_languages
 
 DISPUTE = "sale_order_lifecycle.mail_activity_type_statement_dispute"
 REMINDER = "sale_order_lifecycle.mail_activity_type_statement_reminder"
@@ -285,11 +285,7 @@ class TestStatementRegister(StatementMixin, AccountingCommon):
         )
 
     def test_report_in_the_customers_language(self):
-        for lang in ("zh_CN", "zh_TW"):
-            self.env["res.lang"]._activate_lang(lang)
-        self.env["ir.module.module"]._load_module_terms(
-            ["sale_order_lifecycle"], ["zh_CN", "zh_TW"]
-        )
+        activate_languages(self.env, "zh_CN", "zh_TW")
         expected = {
             "zh_CN": ("发票", "付款", "已确认"),
             "zh_TW": ("發票", "付款", "已確認"),
@@ -375,10 +371,7 @@ class TestStatementJobs(StatementMixin, AccountingCommon):
     def test_reminder_and_dispute_in_the_accountants_language(self):
         """The cron's reminder and the customer's dispute reach a Chinese
         accountant in Chinese."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(
-            ["sale_order_lifecycle"], ["zh_CN"]
-        )
+        activate_languages(self.env, "zh_CN")
         self.billing.lang = "zh_CN"
         self.invoice_on(100, date(2026, 2, 3))
         statements = self.Statement.with_context(lang="en_US")

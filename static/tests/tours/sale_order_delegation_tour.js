@@ -1,18 +1,10 @@
 import { registry } from "@web/core/registry";
+import { openSalesOrderActivities } from "@sale_order_lifecycle/../tests/tours/utils/activity_steps";
 
 registry.category("web_tour.tours").add("sale_order_lifecycle_delegation_approve", {
     url: "/odoo",
     steps: () => [
-        {
-            content: "Open the activity menu",
-            trigger: ".o-mail-ActivityMenu-counter",
-            run: "click",
-        },
-        {
-            content: "Open the sales order activities",
-            trigger: ".o-mail-ActivityGroup:contains(Sales Order)",
-            run: "click",
-        },
+        ...openSalesOrderActivities(),
         {
             content: "Open the quotation the reviewer away was asked to approve",
             trigger: ".o_data_row td[name=partner_id]:contains(Delegation Tour Customer)",
@@ -33,16 +25,7 @@ registry.category("web_tour.tours").add("sale_order_lifecycle_delegation_approve
 registry.category("web_tour.tours").add("sale_order_lifecycle_delegation_cancel_approve", {
     url: "/odoo",
     steps: () => [
-        {
-            content: "Open the activity menu",
-            trigger: ".o-mail-ActivityMenu-counter",
-            run: "click",
-        },
-        {
-            content: "Open the sales order activities",
-            trigger: ".o-mail-ActivityGroup:contains(Sales Order)",
-            run: "click",
-        },
+        ...openSalesOrderActivities(),
         {
             content: "Open the order whose cancellation the approver away must decide",
             trigger: ".o_data_row td[name=partner_id]:contains(Handover Tour Customer)",

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openSalesOrderActivities } from "@sale_order_lifecycle/../tests/tours/utils/activity_steps";
 
 // Data comes from TestReviewTour: a quotation of "Review Tour Customer" that
 // needs a manager's approval, opened through its URL by its salesperson.
@@ -29,16 +30,7 @@ registry.category("web_tour.tours").add("sale_order_lifecycle_review_request", {
 registry.category("web_tour.tours").add("sale_order_lifecycle_review_approve", {
     url: "/odoo",
     steps: () => [
-        {
-            content: "Open the activity menu",
-            trigger: ".o-mail-ActivityMenu-counter",
-            run: "click",
-        },
-        {
-            content: "Open the sales order activities",
-            trigger: ".o-mail-ActivityGroup:contains(Sales Order)",
-            run: "click",
-        },
+        ...openSalesOrderActivities(),
         {
             content: "Open the quotation to approve",
             trigger: ".o_data_row td[name=partner_id]:contains(Review Tour Customer)",
