@@ -355,7 +355,11 @@ class SaleOrder(models.Model):
         )
 
     def _check_cancel_allowed(self):
-        blockers = self._get_cancel_blockers()
+        self._raise_cancel_blockers(self._get_cancel_blockers())
+
+    def _raise_cancel_blockers(self, blockers):
+        """Refuse the whole cancellation if any order of it cannot be
+        cancelled (``blockers``: ``{order: [reason, ...]}``), saying why."""
         if blockers:
             raise UserError(
                 self.env._(

@@ -13,7 +13,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..cancel.notices import CancelNotices
-from ..tools import format_blockers, html_links, is_sale_manager, user_lang_env
+from ..tools import html_links, is_sale_manager, user_lang_env
 
 CANCEL_RETURN = "sale_order_lifecycle.mail_activity_type_cancel_return"
 CANCEL_REFUND = "sale_order_lifecycle.mail_activity_type_cancel_refund"
@@ -114,14 +114,7 @@ class SaleOrder(models.Model):
         # The wizard offers to return and credit: only what reversing cannot
         # solve refuses it.
         self._check_no_pending_cancellation()
-        blockers = self._get_cancel_blockers_with_reversal()
-        if blockers:
-            raise UserError(
-                self.env._(
-                    "Nothing was cancelled; these orders cannot be:\n%(details)s",
-                    details=format_blockers(blockers),
-                )
-            )
+        self._raise_cancel_blockers(self._get_cancel_blockers_with_reversal())
 
     def _action_cancel_approved(self):
         reversing = self.filtered("cancel_reverse")
@@ -243,14 +236,7 @@ class SaleOrder(models.Model):
                 return cancelled.with_env(self.env), requested.with_env(self.env), {}
             reversing._check_cancel_reversal_allowed()
             orders._check_no_pending_cancellation()
-            blockers = orders._get_cancel_blockers_with_reversal()
-            if blockers:
-                raise UserError(
-                    self.env._(
-                        "Nothing was cancelled; these orders cannot be:\n%(details)s",
-                        details=format_blockers(blockers),
-                    )
-                )
+            orders._raise_cancel_blockers(orders._get_cancel_blockers_with_reversal())
             plain = orders - reversing
             cancelled, requested = plain._cancel_with_reason(reason, note)
             need_approval = reversing._cancel_needs_approval(reason, reverse=True)
