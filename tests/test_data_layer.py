@@ -16,6 +16,13 @@ PROTECTED_FIELDS = {
     "cancel_date": "2026-01-01 00:00:00",
     "cancel_note": "Forged",
     "cancel_user_id": None,  # the sales manager, filled in setUpClass
+    "cancel_approval_user_ids": None,
+    "cancel_approval_rule_ids": None,
+    "cancel_approval_level": 10,
+    "cancel_approver_id": None,
+    "cancel_decision_date": "2026-01-01 00:00:00",
+    "cancel_on_behalf_of_id": None,
+    "cancel_reverse": True,
     "archived_date": "2026-01-01 00:00:00",
     "archived_by_id": None,
     "discrepancy_notified": True,
@@ -64,6 +71,10 @@ class TestDataLayer(LifecycleHttpCommon):
             "cancel_user_id": cls.sale_manager.id,
             "archived_by_id": cls.sale_manager.id,
             "previous_user_ids": [Command.link(cls.salesman_other.id)],
+            "cancel_approval_user_ids": [Command.link(cls.salesman_other.id)],
+            "cancel_approval_rule_ids": [Command.link(cls.rule.id)],
+            "cancel_approver_id": cls.sale_manager.id,
+            "cancel_on_behalf_of_id": cls.sale_manager.id,
         }
         cls.protected = {**PROTECTED_FIELDS, **values}
 
